@@ -1,0 +1,5 @@
+"""`python -m journeyctl`."""
+
+from journeyctl.cli import main
+
+main()

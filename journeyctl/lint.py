@@ -1,0 +1,118 @@
+"""The validate pipeline: find map files, load them, check schema and logic, collect findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from journeyctl.errors import InputError, InvalidMapError
+from journeyctl.findings import Finding, Severity
+from journeyctl.limits import DEFAULT_LIMITS, Limits
+from journeyctl.model import JourneyMap
+from journeyctl.resolver import Checked, Workspace, build_map, display_path
+from journeyctl.rules import logic_rules
+
+MAP_SUFFIXES = (".yaml", ".yml")
+_SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__"}
+
+
+@dataclass
+class LintReport:
+    """What `validate` found: the files it read, the maps it built and the findings, sorted."""
+
+    files: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    maps: list[JourneyMap] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), default=None)
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Map files named by `paths`: files as given, directories searched for *.yaml / *.yml."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in MAP_SUFFIXES
+                and p.is_file()
+                and not _SKIP_DIRS.intersection(p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    return list(dict.fromkeys(found))
+
+
+def lint(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> LintReport:
+    """Validate the map files under `paths`. Raises InputError for unreadable input."""
+    files = expand_paths(paths)
+    if not files:
+        raise InputError(f"no *.yaml or *.yml files in {', '.join(map(str, paths))}")
+    workspace = Workspace(limits)
+    report = LintReport()
+    checked: list[Checked] = []
+    for path in files:
+        try:
+            checked.append(workspace.checked(path))
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    findings: set[Finding] = set()
+    included: set[Path] = set()
+    for item in checked:
+        findings.update(item.findings)
+        if item.is_journey:
+            jmap, map_findings, closure = check_map(workspace, item.path)
+            findings.update(map_findings)
+            included.update(c.path for c in closure[1:])
+            if jmap is not None:
+                report.maps.append(jmap)
+    for item in checked:  # catalogues that no journey includes: checked on their own
+        if not item.is_journey and item.path not in included:
+            jmap, map_findings, _ = check_map(workspace, item.path)
+            findings.update(map_findings)
+    report.files = sorted({display_path(c.path) for c in workspace.files.values()})
+    report.findings = sorted(findings, key=Finding.sort_key)
+    return report
+
+
+def check_map(workspace: Workspace, root: Path):
+    """The map rooted at `root`, its findings (all its files'), and the files it spans."""
+    closure, findings = workspace.closure(root)
+    for c in closure:
+        findings += c.findings
+    if findings or not all(c.ok for c in closure):
+        return None, findings, closure
+    jmap = build_map(closure)
+    for rule in logic_rules():
+        findings += rule.check(jmap)
+    return jmap, findings, closure
+
+
+def load_map(path: Path, limits: Limits = DEFAULT_LIMITS) -> JourneyMap:
+    """The valid journey map rooted at `path`, for commands that need one.
+
+    Raises InputError when the file cannot be read and InvalidMapError (carrying validate's
+    findings) when the map has errors.
+    """
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    workspace = Workspace(limits)
+    try:
+        jmap, findings, _ = check_map(workspace, path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    errors = [f for f in findings if f.severity >= Severity.ERROR]
+    if jmap is None or errors:
+        raise InvalidMapError(sorted(set(findings), key=Finding.sort_key))
+    if jmap.journey is None:
+        raise InputError(f"{path}: not a journey map (it has no `journey:`); name the journey file")
+    return jmap

@@ -1,0 +1,30 @@
+"""Output formats for `validate`: a registry of reporters by name.
+
+A reporter writes a `LintReport` to a text stream. `machine` reporters write to stdout or
+`--output`, byte for byte deterministic; the text reporter writes for people (stderr).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Protocol, TextIO
+
+from journeyctl.lint import LintReport
+
+
+class Reporter(Protocol):
+    machine: bool
+
+    def write(self, report: LintReport, out: TextIO) -> None: ...
+
+
+REPORTERS: dict[str, str] = {
+    "text": "journeyctl.reporters.text:TextReporter",
+    "json": "journeyctl.reporters.json:JsonReporter",
+}
+
+
+def get_reporter(name: str) -> Reporter:
+    """The reporter registered as `name`."""
+    module, _, cls = REPORTERS[name].partition(":")
+    return getattr(importlib.import_module(module), cls)()

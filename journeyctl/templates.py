@@ -8,7 +8,6 @@ from pathlib import Path
 
 from journeyctl.errors import UsageError
 
-_PACKAGE = "journeyctl.templates"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +21,7 @@ def templates() -> dict[str, Template]:
     """Every bundled template by name; the summary is the file's first `# ` comment after the
     schema line."""
     found = {}
-    for entry in sorted(resources.files(_PACKAGE).iterdir(), key=lambda e: e.name):
+    for entry in sorted(resources.files("journeyctl").joinpath("templates").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
             text = entry.read_text(encoding="utf-8")
             comments = [

@@ -1,4 +1,8 @@
-"""The validate pipeline: find map files, load them, check schema and logic, collect findings."""
+"""The validate pipeline: find map files, load them, check schema and logic, collect findings.
+
+Then, once and in this order: inline disable comments (journeyctl/disables.py) and the
+project configuration (journeyctl/config.py: rule selection, per-file ignores, severities).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from journeyctl import disables
+from journeyctl.config import Config
 from journeyctl.errors import InputError, InvalidMapError
 from journeyctl.findings import Finding, Severity
 from journeyctl.limits import DEFAULT_LIMITS, Limits
@@ -19,11 +25,15 @@ _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__"}
 
 @dataclass
 class LintReport:
-    """What `validate` found: the files it read, the maps it built and the findings, sorted."""
+    """What `validate` found: the files it read, the maps it built and the findings, sorted.
+
+    `texts` holds each file's text by the name findings use.
+    """
 
     files: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     maps: list[JourneyMap] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict, repr=False)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -52,11 +62,18 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def lint(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> LintReport:
-    """Validate the map files under `paths`. Raises InputError for unreadable input."""
+def lint(
+    paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS, config: Config | None = None
+) -> LintReport:
+    """Validate the map files under `paths` (less those `config` excludes).
+
+    Raises InputError for unreadable input.
+    """
+    config = config or Config()
     files = expand_paths(paths)
     if not files:
         raise InputError(f"no *.yaml or *.yml files in {', '.join(map(str, paths))}")
+    files = [f for f in files if not config.excluded(f)]
     workspace = Workspace(limits)
     report = LintReport()
     checked: list[Checked] = []
@@ -67,6 +84,7 @@ def lint(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> LintReport:
             raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     findings: set[Finding] = set()
     included: set[Path] = set()
+    logic_ran: set[Path] = set()
     for item in checked:
         findings.update(item.findings)
         if item.is_journey:
@@ -75,13 +93,36 @@ def lint(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> LintReport:
             included.update(c.path for c in closure[1:])
             if jmap is not None:
                 report.maps.append(jmap)
+                logic_ran.update(c.path for c in closure)
     for item in checked:  # catalogues that no journey includes: checked on their own
         if not item.is_journey and item.path not in included:
-            jmap, map_findings, _ = check_map(workspace, item.path)
+            jmap, map_findings, closure = check_map(workspace, item.path)
             findings.update(map_findings)
-    report.files = sorted({display_path(c.path) for c in workspace.files.values()})
-    report.findings = sorted(findings, key=Finding.sort_key)
+            if jmap is not None:
+                logic_ran.update(c.path for c in closure)
+    names = {c.path: display_path(c.path) for c in workspace.files.values()}
+    report.files = sorted(names.values())
+    report.texts = {names[c.path]: _text(c) for c in workspace.files.values()}
+    from journeyctl.rules import all_rules
+
+    kept = disables.apply(
+        findings,
+        report.texts,
+        all_rules(),
+        partial={name for path, name in names.items() if path not in logic_ran},
+    )
+    report.findings = sorted(config.apply(kept), key=Finding.sort_key)
     return report
+
+
+def _text(item: Checked) -> str:
+    """The text of a checked file (read again, leniently, when it did not load)."""
+    if item.document is not None:
+        return item.document.text
+    try:
+        return item.path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def check_map(workspace: Workspace, root: Path):

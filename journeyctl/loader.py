@@ -88,7 +88,7 @@ def load_bytes(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> LoadR
     except _Abort as abort:
         return LoadResult(None, [*builder.findings, abort.finding])
     except yaml.MarkedYAMLError as exc:
-        return LoadResult(None, [*builder.findings, _syntax_finding(exc, file)])
+        return LoadResult(None, [*builder.findings, _syntax_finding(exc, text, file)])
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         return LoadResult(None, [*builder.findings, _reader_finding(exc, text, file)])
     return LoadResult(builder.document, builder.findings)
@@ -104,14 +104,15 @@ def _encoding_finding(data: bytes, pos: int, file: str) -> Finding:
     )
 
 
-def _syntax_finding(exc: yaml.MarkedYAMLError, file: str) -> Finding:
+def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, file: str) -> Finding:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "invalid YAML"
     if exc.context:
         problem = f"{exc.context}: {problem}"
     hint = "check indentation, quotes and brackets around this point"
-    if "\\t" in str(exc.problem) or "tab" in str(exc.problem):
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        problem = "a tab character where YAML expects indentation or a value"
         hint = "YAML does not allow tabs for indentation; indent with spaces"
     return R.YAML_SYNTAX.at(Span.point(file, line, col), problem, hint)
 
@@ -229,7 +230,7 @@ class _Builder:
             raise _Abort(
                 R.FORBIDDEN_TAG.at(
                     _span(self.file, event),
-                    f"tag {tag} is not allowed in a map file",
+                    f"tag {tag.replace(_CORE, '!!')} is not allowed in a map file",
                     "remove the tag; journeyctl reads only plain text, numbers, lists and mappings",
                 )
             )

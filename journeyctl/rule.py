@@ -30,6 +30,22 @@ class Rule:
     def description(self) -> str:
         return _dedent_doc(self.doc)
 
+    def example(self, label: str) -> str | None:
+        """The YAML of the documentation's `Failing` or `Passing` example, dedented."""
+        import textwrap
+
+        lines = self.description.splitlines()
+        try:
+            start = lines.index(f"{label} example::") + 1
+        except ValueError:
+            return None
+        block = []
+        for line in lines[start:]:
+            if line and not line[0].isspace():
+                break
+            block.append(line)
+        return textwrap.dedent("\n".join(block)).strip() + "\n"
+
     def at(self, span: Span, message: str, hint: str = "") -> Finding:
         """A finding of this rule at `span`."""
         return Finding(self.code, self.slug, self.severity, message, span, hint)

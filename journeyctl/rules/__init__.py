@@ -38,6 +38,7 @@ def logic_rules() -> tuple[LogicRule, ...]:
 def all_rules() -> dict[str, Rule]:
     """Every rule journeyctl can report, by code, sorted."""
     from journeyctl.rules.source import SOURCE_RULES
+    from journeyctl.rules.suppression import UNUSED_DISABLE
 
-    rules = [*SOURCE_RULES, *(r.rule for r in logic_rules())]
+    rules = [*SOURCE_RULES, UNUSED_DISABLE, *(r.rule for r in logic_rules())]
     return {r.code: r for r in sorted(rules, key=lambda r: r.code)}

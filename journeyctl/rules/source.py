@@ -249,7 +249,7 @@ INCLUDE_CYCLE = Rule(
     Failing example::
 
         journeyctl: 1
-        include: [self.yaml]   # saved as self.yaml
+        include: [example.yaml]   # this very file, saved as example.yaml
 """
     + _OK,
 )

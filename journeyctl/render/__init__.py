@@ -1,0 +1,1 @@
+"""Drawing journey maps: flow, swimlane and emotion views as DOT, SVG, PNG, PDF, Mermaid, HTML."""

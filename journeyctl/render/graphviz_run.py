@@ -1,0 +1,32 @@
+"""Running Graphviz's `dot` to turn a graph into SVG, PNG or PDF, or explaining its absence."""
+
+from __future__ import annotations
+
+import shutil
+
+from journeyctl.errors import InputError, UsageError
+
+INSTALL_HINT = (
+    "Graphviz's `dot` program is not installed (needed for svg, png and pdf); install it with "
+    "`apt-get install graphviz` (Debian, Ubuntu) or `brew install graphviz` (macOS). "
+    "The dot, mermaid and html formats work without it."
+)
+
+
+def have_dot() -> bool:
+    return shutil.which("dot") is not None
+
+
+def run_dot(graph, fmt: str) -> bytes:
+    """`graph` (a graphviz.Digraph) laid out by `dot` as `fmt` (svg, png or pdf)."""
+    import graphviz
+
+    if not have_dot():
+        raise UsageError(INSTALL_HINT)
+    try:
+        return graph.pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        raise UsageError(INSTALL_HINT) from None
+    except graphviz.CalledProcessError as exc:
+        detail = (exc.stderr or b"").decode("utf-8", "replace").strip()
+        raise InputError(f"Graphviz failed to draw the map: {detail or exc}") from None

@@ -31,7 +31,25 @@ def schema() -> dict:
 def _validator():
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(schema())
+    return Draft202012Validator(_inline_refs(schema(), schema()["$defs"]))
+
+
+def _inline_refs(node, defs: dict):
+    """`node` with every local `$ref` replaced by its definition (the schema is not recursive).
+
+    Validating against the inlined copy gives the same verdicts without resolving references at
+    every value, which is most of jsonschema's time on a map.
+    """
+    if isinstance(node, list):
+        return [_inline_refs(item, defs) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
+    ref = node.pop("$ref", None)
+    if ref is None:
+        return node
+    target = _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+    return {**target, **{k: v for k, v in node.items() if k not in target}}
 
 
 def check(doc: Document) -> list[Finding]:
@@ -117,7 +135,7 @@ def _explain(doc: Document, error) -> Iterator[Finding]:
                 "ids use letters, digits, `_`, `.` and `-`, and start with a letter or digit",
             )
         return
-    if kind in ("oneOf", "anyOf") and error.context:
+    if kind == "anyOf" and error.context:
         types = {s.schema.get("type") for s in error.context if s.validator == "type"}
         if len(types) < len(error.context):  # the value had a fitting type: explain that branch
             deepest = max(error.context, key=lambda e: (e.validator != "type", len(e.path)))
@@ -157,10 +175,10 @@ def _value_message(error, where: str) -> str:
     v, inst = error.validator, error.instance
     if v == "enum":
         return f"{field}: `{inst}` is not one of {', '.join(map(str, error.validator_value))}"
+    if v == "pattern" and inst == "exit":
+        return f"{field}: `exit` is reserved for leaving the journey"
     if v == "pattern":
         return f"{field}: `{inst}` is not a valid id"
-    if v == "not":
-        return f"{field}: `{inst}` is reserved for leaving the journey"
     if v in ("minimum", "exclusiveMinimum"):
         rel = "at least" if v == "minimum" else "more than"
         return f"{field} must be {rel} {error.validator_value}, not {inst}"
@@ -175,8 +193,8 @@ def _value_hint(error) -> str:
         options = [str(o) for o in error.validator_value]
         close = difflib.get_close_matches(str(error.instance), options, n=1)
         return f"did you mean `{close[0]}`?" if close else f"use one of {', '.join(options)}"
+    if v == "pattern" and error.instance == "exit":
+        return "choose another id"
     if v == "pattern":
         return "ids use letters, digits, `_`, `.` and `-`, and start with a letter or digit"
-    if v == "not":
-        return "choose another id"
     return ""

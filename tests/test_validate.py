@@ -1,0 +1,91 @@
+"""`journeyctl validate`, `schema` and the entry points, driven as a user would."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+CASES = ROOT / "tests" / "cases"
+MINIMAL = CASES / "valid" / "minimal.yaml"
+
+
+def test_clean_map_exits_zero_with_a_summary(cli):
+    result = cli("validate", MINIMAL)
+    assert result.code == 0
+    assert "1 file checked: 0 errors, 0 warnings, 0 info" in result.err
+    assert result.out == ""
+
+
+def test_directory_is_searched_and_included_files_counted_once(cli):
+    result = cli("validate", CASES / "valid", "-f", "json")
+    assert result.code == 0
+    files = json.loads(result.out)["files"]
+    assert any(f.endswith("shared/catalogue.yaml") for f in files)
+    assert len(files) == len(set(files)) == 4
+
+
+def test_warnings_pass_unless_strict(cli, tmp_path):
+    path = tmp_path / "warn.yaml"
+    text = MINIMAL.read_text().replace(
+        "stages:\n", "stages:\n  - {id: awareness, name: Awareness}\n"
+    )
+    path.write_text(text)
+    assert cli("validate", path).code == 0
+    assert cli("validate", path, "--strict").code == 1
+
+
+def test_usage_and_unreadable_input_exit_two(cli, tmp_path):
+    assert cli("validate", tmp_path / "missing.yaml").code == 2
+    assert cli("validate", tmp_path).code == 2  # no maps in an empty folder
+    bad = cli("validate", MINIMAL, "--format", "xml")
+    assert bad.code == 2 and "unknown format" in bad.err
+    assert cli("validate").code == 2
+
+
+def test_json_is_deterministic_and_sorted(cli):
+    case = CASES / "invalid" / "logic.yaml"
+    first, second = cli("validate", case, "-f", "json"), cli("validate", case, "-f", "json")
+    assert first.out == second.out
+    findings = json.loads(first.out)["findings"]
+    assert [(f["line"], f["column"]) for f in findings] == sorted(
+        (f["line"], f["column"]) for f in findings
+    )
+    assert set(findings[0]) >= {"code", "slug", "severity", "message", "file", "line", "hint"}
+
+
+def test_user_text_is_never_read_as_rich_markup(cli, tmp_path):
+    path = tmp_path / "markup.yaml"
+    path.write_text("journeyctl: 1\nchannels:\n  - {id: web, name: Web, '[red]x[/red]': 1}\n")
+    result = cli("validate", path)
+    assert "unknown key `[red]x[/red]`" in result.err
+
+
+def test_output_file_receives_the_report(cli, tmp_path):
+    target = tmp_path / "report.json"
+    result = cli("validate", MINIMAL, "-f", "json", "-o", target)
+    assert result.code == 0 and result.out == ""
+    assert json.loads(target.read_text())["findings"] == []
+
+
+def test_schema_command_prints_the_published_schema(cli):
+    result = cli("schema")
+    schema = json.loads(result.out)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert {"journey", "stages", "channels", "screens", "personas", "touchpoints"} <= set(
+        schema["properties"]
+    )
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(schema)
+
+
+def test_python_dash_m_runs_the_cli():
+    proc = subprocess.run(
+        [sys.executable, "-m", "journeyctl", "validate", str(MINIMAL)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0 and "0 errors" in proc.stderr

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from mapgen import write_maps  # noqa: E402
+from mapgen import write_maps
 
 ROOT = Path(__file__).resolve().parent.parent
 JOURNEYCTL = [sys.executable, "-m", "journeyctl"]

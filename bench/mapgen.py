@@ -5,7 +5,13 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-SCREENS = [("phone", "smartphone"), ("laptop", "pc"), ("tablet", "tablet"), ("tv", "tv"), ("shop", "in-person")]
+SCREENS = [
+    ("phone", "smartphone"),
+    ("laptop", "pc"),
+    ("tablet", "tablet"),
+    ("tv", "tv"),
+    ("shop", "in-person"),
+]
 
 
 def map_text(seed: int, stages: int = 5, channels: int = 6, touchpoints: int = 20) -> str:
@@ -22,7 +28,10 @@ def map_text(seed: int, stages: int = 5, channels: int = 6, touchpoints: int = 2
         "stages:",
         *(f"  - {{id: s{i}, name: Stage {i}, customer_goal: Goal {i}}}" for i in range(stages)),
         "channels:",
-        *(f"  - {{id: ch{i}, name: Channel {i}, type: owned, team: team{i % 3}}}" for i in range(channels)),
+        *(
+            f"  - {{id: ch{i}, name: Channel {i}, type: owned, team: team{i % 3}}}"
+            for i in range(channels)
+        ),
         "screens:",
         *(f"  - {{id: {sid}, name: {sid.title()}, class: {cls}}}" for sid, cls in SCREENS),
         "personas:",

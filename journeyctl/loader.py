@@ -45,7 +45,9 @@ class _Abort(Exception):
         self.finding = finding
 
 
-def load_file(path: FsPath, display: str | None = None, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
+def load_file(
+    path: FsPath, display: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> LoadResult:
     """Load the map file at `path`; `display` is the name findings use. Raises OSError."""
     display = display or str(path)
     size = path.stat().st_size
@@ -301,9 +303,7 @@ class _Builder:
     def merge_sources(self, value: Any, span: Span) -> list[dict]:
         sources = value if isinstance(value, list) else [value]
         if not all(isinstance(s, dict) for s in sources):
-            raise _Abort(
-                R.WRONG_TYPE.at(span, "`<<` merges a mapping or a list of mappings", "")
-            )
+            raise _Abort(R.WRONG_TYPE.at(span, "`<<` merges a mapping or a list of mappings", ""))
         return sources
 
     def key(self, event: ev.Event, path: Path, span: Span) -> str:

@@ -35,6 +35,10 @@ def display_path(path: Path) -> str:
     return Path(rel).as_posix() if not rel.startswith("..") else path.as_posix()
 
 
+def _kind(data: object) -> str:
+    return "a list" if isinstance(data, list) else "a single value"
+
+
 @dataclass
 class Checked:
     """One file, loaded and checked against the schema."""
@@ -71,8 +75,7 @@ class Workspace:
                 findings.append(
                     R.NOT_A_MAP.at(
                         doc.span(()),
-                        f"the top level is {'a list' if isinstance(doc.data, list) else 'a single value'}, "
-                        "not a mapping",
+                        f"the top level is {_kind(doc.data)}, not a mapping",
                         "a map file is a mapping that starts with `journeyctl: 1`",
                     )
                 )
@@ -131,7 +134,9 @@ class Workspace:
 
 def build_map(files: list[Checked]) -> JourneyMap:
     """The model from schema-valid `files`, the root first. Duplicates are kept for the rules."""
-    parts: dict[str, list] = {k: [] for k in ("stages", "channels", "screens", "personas", "touchpoints")}
+    parts: dict[str, list] = {
+        k: [] for k in ("stages", "channels", "screens", "personas", "touchpoints")
+    }
     journey = None
     for checked in files:
         doc = checked.document
@@ -199,7 +204,9 @@ class _Item:
 def _duration(spec: dict | None) -> Duration | None:
     if not spec:
         return None
-    return Duration(spec.get("distribution", "fixed"), float(spec["hours"]), float(spec.get("sigma", 1.0)))
+    return Duration(
+        spec.get("distribution", "fixed"), float(spec["hours"]), float(spec.get("sigma", 1.0))
+    )
 
 
 def _journey(doc: Document, data: dict) -> Journey:
@@ -207,7 +214,12 @@ def _journey(doc: Document, data: dict) -> Journey:
     goal = data.get("goal", {})
     renewal = data.get("renewal")
     spans = item.spans()
-    spans.update({f"goal:{i}": doc.span(("journey", "goal", "touchpoints", i)) for i in range(len(goal.get("touchpoints", [])))})
+    spans.update(
+        {
+            f"goal:{i}": doc.span(("journey", "goal", "touchpoints", i))
+            for i in range(len(goal.get("touchpoints", [])))
+        }
+    )
     if renewal:
         spans["renewal"] = doc.span(("journey", "renewal", "touchpoint"))
     return Journey(
@@ -226,13 +238,22 @@ def _journey(doc: Document, data: dict) -> Journey:
 
 
 def _stage(item: _Item) -> Stage:
-    return Stage(**item.common(), name=item.text("name"), description=item.text("description"),
-                 customer_goal=item.text("customer_goal"))
+    return Stage(
+        **item.common(),
+        name=item.text("name"),
+        description=item.text("description"),
+        customer_goal=item.text("customer_goal"),
+    )
 
 
 def _channel(item: _Item) -> Channel:
-    return Channel(**item.common(), name=item.text("name"), type=item.text("type"),
-                   team=item.text("team"), description=item.text("description"))
+    return Channel(
+        **item.common(),
+        name=item.text("name"),
+        type=item.text("type"),
+        team=item.text("team"),
+        description=item.text("description"),
+    )
 
 
 def _screen(item: _Item) -> Screen:
@@ -257,7 +278,11 @@ def _persona(item: _Item) -> Persona:
 def _touchpoint(item: _Item) -> Touchpoint:
     d = item.data
     emotion = d.get("emotion")
-    by_persona = {k: float(v) for k, v in emotion.items() if k != "default"} if isinstance(emotion, dict) else {}
+    by_persona = (
+        {k: float(v) for k, v in emotion.items() if k != "default"}
+        if isinstance(emotion, dict)
+        else {}
+    )
     default = emotion.get("default") if isinstance(emotion, dict) else emotion
     kpis = item.strings("kpis")
     return Touchpoint(

@@ -73,7 +73,9 @@ def test_alias_bomb_message_names_the_limit(cli, tmp_path):
     path.write_bytes(HOSTILE["alias-bomb"][0])
     result = cli("validate", path)
     assert result.code == 1
-    assert re.search(r"bomb\.yaml\n\s+\d+:\d+\s+error\s+JM005 resource-limit\s+more than", result.err)
+    assert re.search(
+        r"bomb\.yaml\n\s+\d+:\d+\s+error\s+JM005 resource-limit\s+more than", result.err
+    )
 
 
 def test_tab_error_points_at_the_tab_with_a_hint(cli, tmp_path):

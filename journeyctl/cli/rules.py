@@ -29,8 +29,13 @@ def rules_command(
             raise UsageError(f"no rule {code!r}; `journeyctl rules` lists them")
     if format == "json":
         doc = [
-            {"code": r.code, "slug": r.slug, "severity": r.severity.label, "summary": r.summary,
-             "description": r.description}
+            {
+                "code": r.code,
+                "slug": r.slug,
+                "severity": r.severity.label,
+                "summary": r.summary,
+                "description": r.description,
+            }
             for r in rules
         ]
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

@@ -32,8 +32,8 @@ Passing example::
 """
 
 from journeyctl.findings import Severity
-from journeyctl.rules._support import did_you_mean
 from journeyctl.rule import Rule
+from journeyctl.rules._support import did_you_mean
 
 RULE = Rule("JM101", "unknown-stage", Severity.ERROR, __doc__)
 

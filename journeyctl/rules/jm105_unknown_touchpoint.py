@@ -61,9 +61,13 @@ def check(jmap):
         return
     for move in j.entry:
         if move.target not in known:
-            yield RULE.at(move.span, f"entry names unknown touchpoint `{move.target}`", hint(move.target))
+            yield RULE.at(
+                move.span, f"entry names unknown touchpoint `{move.target}`", hint(move.target)
+            )
     for i, goal in enumerate(j.goal):
         if goal not in known:
             yield RULE.at(j.at(f"goal:{i}"), f"goal names unknown touchpoint `{goal}`", hint(goal))
     if j.renewal is not None and j.renewal not in known:
-        yield RULE.at(j.at("renewal"), f"renewal names unknown touchpoint `{j.renewal}`", hint(j.renewal))
+        yield RULE.at(
+            j.at("renewal"), f"renewal names unknown touchpoint `{j.renewal}`", hint(j.renewal)
+        )

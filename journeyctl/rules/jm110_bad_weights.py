@@ -56,8 +56,14 @@ def check(jmap):
     for what, span, moves in _moves(jmap):
         negative = [m for m in moves if m.weight < 0]
         for m in negative:
-            yield RULE.at(m.span, f"{what}: weight {m.weight:g} for `{m.target}` is negative",
-                          "weights are relative and must be 0 or more")
+            yield RULE.at(
+                m.span,
+                f"{what}: weight {m.weight:g} for `{m.target}` is negative",
+                "weights are relative and must be 0 or more",
+            )
         if not negative and sum(m.weight for m in moves) <= 0:
-            yield RULE.at(span, f"{what}: weights add up to zero",
-                          "give at least one target a positive weight")
+            yield RULE.at(
+                span,
+                f"{what}: weights add up to zero",
+                "give at least one target a positive weight",
+            )

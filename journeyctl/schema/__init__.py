@@ -106,13 +106,19 @@ def _explain(doc: Document, error) -> Iterator[Finding]:
         for key in error.instance:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), allowed, n=1)
-                hint = f"did you mean `{close[0]}`?" if close else f"allowed keys: {', '.join(allowed)}"
+                hint = (
+                    f"did you mean `{close[0]}`?"
+                    if close
+                    else f"allowed keys: {', '.join(allowed)}"
+                )
                 yield R.UNKNOWN_KEY.at(
                     doc.key_span((*path, key)), f"unknown key `{key}` in {where}", hint
                 )
         return
     if kind == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
+        missing = (
+            error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
+        )
         yield R.MISSING_KEY.at(
             doc.span(path),
             f"{where} is missing the required key `{missing}`",
@@ -145,7 +151,11 @@ def _explain(doc: Document, error) -> Iterator[Finding]:
         yield from _type_error(doc, path, where, expected, error.instance)
         return
     if kind == "type":
-        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        types = (
+            error.validator_value
+            if isinstance(error.validator_value, list)
+            else [error.validator_value]
+        )
         expected = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
         yield from _type_error(doc, path, where, expected, error.instance, "string" in types)
         return

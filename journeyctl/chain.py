@@ -67,7 +67,10 @@ def adjusted(
 ) -> list[tuple[str, float]]:
     """`moves` as (target, persona-adjusted weight); `exit` weights unchanged."""
     return [
-        (m.target, m.weight if m.target == EXIT else m.weight * factor(jmap.touchpoint[m.target], persona))
+        (
+            m.target,
+            m.weight if m.target == EXIT else m.weight * factor(jmap.touchpoint[m.target], persona),
+        )
         for m in moves
     ]
 

@@ -4,8 +4,9 @@ The walk's state is (touchpoint, cycle k, phase): phase `pre` until cycle k conv
 after it (post-purchase, loyalty) until the renewal touchpoint starts cycle k+1. Linear
 journeys have one cycle, so a goal ends the walk. Exit and the conversion of the last cycle
 are absorbing. With Q the moves among the other (transient) states, the expected visits are
-start · N with N = (I − Q)⁻¹, and each figure follows from them; P(visit j at least once) is
-a second absorbing solve with j's states made absorbing.
+start · N with N = (I − Q)⁻¹, and each figure follows from them. P(visit j at least once) is
+v_j / N_jj when j has one state (the standard h = N_ij / N_jj), else an absorbing solve with
+j's states made absorbing.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class ExactResult:
 
 @dataclass(frozen=True)
 class Lifted:
-    """The chain over (cycle, phase, touchpoint) states; state s stands for touchpoint s % n."""
+    """The chain over the (cycle, phase, touchpoint) states a walk can reach."""
 
     Q: np.ndarray  # (m, m) moves among transient states
     start: np.ndarray  # (m,) where walks land first
@@ -49,6 +50,7 @@ class Lifted:
     final0: np.ndarray  # (n,) P(the first landing converts the last cycle at t)
     convert: np.ndarray  # (m, K) P(next move converts cycle k)
     convert0: np.ndarray  # (K,) P(the first landing converts cycle k)
+    tp: np.ndarray  # (m,) the touchpoint index of each state
 
 
 def cycles_of(jmap: JourneyMap, cycles: int) -> int:
@@ -58,7 +60,7 @@ def cycles_of(jmap: JourneyMap, cycles: int) -> int:
 
 
 def lift(chain: Chain, renewal: int | None, cycles: int) -> Lifted:
-    """The cycle-aware absorbing chain; state (k, phase, j) is index (2k + phase)·n + j."""
+    """The cycle-aware absorbing chain, kept to the states reachable from the entries."""
     n, K = len(chain.states), cycles
     m = 2 * n * K
     Q = np.zeros((m, m))
@@ -82,7 +84,7 @@ def lift(chain: Chain, renewal: int | None, cycles: int) -> Lifted:
         if c is not None:
             convert0[c] += chain.start[t]
     for k in range(K):
-        for post in (False, True):
+        for post in (False, True) if k < K - 1 else (False,):
             for j in range(n):
                 src = (2 * k + post) * n + j
                 for t in np.flatnonzero(chain.P[j]):
@@ -94,7 +96,10 @@ def lift(chain: Chain, renewal: int | None, cycles: int) -> Lifted:
                         Q[src, s] += p
                     if c is not None:
                         convert[src, c] += p
-    return Lifted(Q, start, final, final0, convert, convert0)
+    keep = np.flatnonzero(_reached(Q, start))  # state (k, phase, j) is (2k + phase)·n + j
+    return Lifted(
+        Q[np.ix_(keep, keep)], start[keep], final[keep], final0, convert[keep], convert0, keep % n
+    )
 
 
 def _can_reach(Q: np.ndarray, seeds: np.ndarray) -> np.ndarray:
@@ -107,15 +112,18 @@ def _can_reach(Q: np.ndarray, seeds: np.ndarray) -> np.ndarray:
         found = more
 
 
-def _visits(Q: np.ndarray, start: np.ndarray, leaves: np.ndarray) -> np.ndarray:
-    """Expected visits start · (I − Q)⁻¹, inf for reachable states that never get absorbed."""
+def _visits(Q: np.ndarray, start: np.ndarray, leaves: np.ndarray):
+    """(expected visits start · N, N's diagonal (0: unsolved), the states that get absorbed).
+
+    N = (I − Q)⁻¹ over the states that can be absorbed; the others that a walk can reach are
+    visited infinitely often (inf).
+    """
     ok = _can_reach(Q, leaves > 0)
-    v = np.zeros(len(start))
-    A = np.eye(ok.sum()) - Q[np.ix_(ok, ok)]
-    v[ok] = np.linalg.solve(A.T, start[ok])
-    lost = ~ok & _reached(Q, start)
-    v[lost] = math.inf
-    return v
+    v, diagonal = np.zeros(len(start)), np.zeros(len(start))
+    N = np.linalg.inv(np.eye(ok.sum()) - Q[np.ix_(ok, ok)])
+    v[ok], diagonal[ok] = start[ok] @ N, np.diag(N)
+    v[~ok & _reached(Q, start)] = math.inf
+    return v, diagonal, ok
 
 
 def _reached(Q: np.ndarray, start: np.ndarray) -> np.ndarray:
@@ -142,19 +150,23 @@ def solve(jmap: JourneyMap, persona: str | None, cycles: int = 3) -> ExactResult
     K = cycles_of(jmap, cycles)
     renewal = chain.index[j.renewal] if K > 1 and j.renewal else None
     L = lift(chain, renewal, K)
-    n = len(chain.states)
-    tp_of = np.tile(np.arange(n), 2 * K)
+    n, tp_of = len(chain.states), L.tp
     leaves = chain.exit[tp_of] + L.final.sum(axis=1)
-    v = _visits(L.Q, L.start, leaves)
+    v, diagonal, ok = _visits(L.Q, L.start, leaves)
     transient = np.bincount(tp_of, weights=v, minlength=n)
     with np.errstate(invalid="ignore"):  # inf × 0 where a looping state never converts
         finals = L.final0 + np.nan_to_num(v[:, None] * L.final, nan=0.0).sum(axis=0)
         retention = L.convert0 + np.nan_to_num(v[:, None] * L.convert, nan=0.0).sum(axis=0)
     visits = transient + finals
-    hit = {
-        s: _hit(L.Q, L.start, tp_of == i, L.final[:, i]) + float(L.final0[i])
-        for i, s in enumerate(chain.states)
-    }
+    hit = {}
+    for i, s in enumerate(chain.states):
+        [*copies] = np.flatnonzero(tp_of == i)
+        if not copies:  # only ever visited by converting the last cycle there (once)
+            hit[s] = float(finals[i])
+        elif len(copies) == 1 and ok[copies[0]] and not finals[i]:  # h = N_sc / N_cc
+            hit[s] = float(v[copies[0]] / diagonal[copies[0]])
+        else:
+            hit[s] = _hit(L.Q, L.start, tp_of == i, L.final[:, i]) + float(L.final0[i])
     exits = {s: _product(transient[i], chain.exit[i]) for i, s in enumerate(chain.states)}
     by_stage = {st.id: 0.0 for st in jmap.stages}
     for tp in jmap.touchpoints:

@@ -1,0 +1,149 @@
+"""The chain and its exact solution, checked against small chains solved by hand."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from journeyctl.chain import persona_chain
+from journeyctl.errors import UsageError
+from journeyctl.exact import solve
+from journeyctl.lint import load_map
+
+DATA = Path(__file__).parent / "data" / "simulate"
+
+
+@pytest.fixture(scope="module")
+def small():
+    return load_map(DATA / "small.yaml")
+
+
+def test_chain_of_the_map_as_is(small):
+    c = persona_chain(small, None)
+    assert c.states == ("a", "b", "c", "g")
+    i = c.index
+    # a: {b: 1, c: 1, exit: 2} -> 1/4, 1/4, exit 1/2
+    assert c.P[i["a"], i["b"]] == pytest.approx(0.25)
+    assert c.P[i["a"], i["c"]] == pytest.approx(0.25)
+    assert c.exit[i["a"]] == pytest.approx(0.5)
+    # b: {a: 1, g: 1}; c: {g: 1, exit: 1}; g has no moves: leaves
+    assert c.P[i["b"], i["a"]] == pytest.approx(0.5)
+    assert c.exit[i["c"]] == pytest.approx(0.5)
+    assert c.exit[i["g"]] == 1.0
+    assert list(c.start) == [1.0, 0.0, 0.0, 0.0]
+    assert list(c.goal) == [False, False, False, True]
+    np.testing.assert_allclose(c.P.sum(axis=1) + c.exit, 1.0)
+    assert c.stuck == ()
+
+
+def test_channel_affinity_multiplies_the_weight(small):
+    # fan: email affinity 3 -> a: {b: 1, c: 1×3, exit: 2} / 6
+    c = persona_chain(small, "fan")
+    i = c.index
+    assert c.P[i["a"], i["c"]] == pytest.approx(3 / 6)
+    assert c.P[i["a"], i["b"]] == pytest.approx(1 / 6)
+    assert c.exit[i["a"]] == pytest.approx(2 / 6)
+
+
+def test_opted_out_brand_touchpoint_is_never_taken(small):
+    # quiet opted out of email, and c is brand-initiated on email -> a: {b: 1, c: 0, exit: 2} / 3
+    c = persona_chain(small, "quiet")
+    i = c.index
+    assert c.P[i["a"], i["c"]] == 0.0
+    assert c.P[i["a"], i["b"]] == pytest.approx(1 / 3)
+    assert c.exit[i["a"]] == pytest.approx(2 / 3)
+
+
+def test_screen_affinity_takes_the_best_screen(small):
+    # desk: pc 2, phone 0.5; b lists [pc, phone] -> s(b) = 2: a: {b: 2, c: 1, exit: 2} / 5
+    c = persona_chain(small, "desk")
+    i = c.index
+    assert c.P[i["a"], i["b"]] == pytest.approx(2 / 5)
+    assert c.P[i["a"], i["c"]] == pytest.approx(1 / 5)
+
+
+def test_unknown_persona_is_a_usage_error(small):
+    with pytest.raises(UsageError, match="unknown persona 'nobody'"):
+        persona_chain(small, "nobody")
+
+
+def test_exact_figures_of_the_small_chain(small):
+    r = solve(small, None)
+    # Conversion x_s = P(reach g from s): x_c = 1/2, x_b = x_a/2 + 1/2,
+    # x_a = x_b/4 + x_c/4 = x_a/8 + 1/4  =>  x_a = 2/7.
+    assert r.conversion == pytest.approx(2 / 7)
+    assert r.retention == (pytest.approx(2 / 7),)
+    # Expected visits: v_a = 1 + v_b/2, v_b = v_c = v_a/4  =>  v_a = 8/7, v_b = v_c = 2/7;
+    # the goal is visited by converting walks: 2/7. Steps = 8/7 + 2/7 + 2/7 + 2/7 = 2.
+    assert r.expected_visits == pytest.approx({"a": 8 / 7, "b": 2 / 7, "c": 2 / 7, "g": 2 / 7})
+    assert r.expected_steps == pytest.approx(2.0)
+    # P(visit b) = 1/4 (only a -> b leads there; c and exit never do).
+    # P(visit c): z_a = 1/4 + z_b/4, z_b = z_a/2  =>  z_a = 2/7.
+    assert r.visit_probability == pytest.approx({"a": 1.0, "b": 0.25, "c": 2 / 7, "g": 2 / 7})
+    # Drop-off: a leaves half its visits: 4/7; c: 1/7. With conversion 2/7 that sums to 1.
+    assert r.exit_probability == pytest.approx({"a": 4 / 7, "b": 0.0, "c": 1 / 7, "g": 0.0})
+    assert r.stage_exit_probability == pytest.approx({"buy": 5 / 7})
+    assert r.edge_flow[("b", "a")] == pytest.approx(1 / 7)
+    assert r.edge_flow[("a", "exit")] == pytest.approx(4 / 7)
+
+
+def test_opt_out_changes_the_exact_conversion(small):
+    # quiet: a -> b 1/3, exit 2/3; x_b = x_a/2 + 1/2, x_a = x_b/3  =>  x_a = 1/5.
+    assert solve(small, "quiet").conversion == pytest.approx(1 / 5)
+
+
+def test_cyclical_retention():
+    jmap = load_map(DATA / "cyclical.yaml")
+    r = solve(jmap, None, cycles=3)
+    # t -> s 1/2 converts cycle 1; s -> r 1/2 and r -> s 1/2 convert each next cycle: 1/4 each.
+    assert r.retention == pytest.approx((0.5, 0.125, 0.03125))
+    assert r.conversion == pytest.approx(0.5)
+    # visits: t 1; s 1/2 + 1/8 + 1/32; r 1/4 + 1/16 (after cycle 3 converts the walk ends).
+    assert r.expected_steps == pytest.approx(1 + 0.65625 + 0.3125)
+    assert solve(jmap, None, cycles=1).retention == pytest.approx((0.5,))
+
+
+def test_persona_that_cannot_reach_the_goal():
+    jmap = load_map(DATA / "stuck.yaml")
+    assert persona_chain(jmap, "online-only").stuck == ("a",)
+    r = solve(jmap, "online-only")
+    assert r.conversion == 0.0
+    assert r.exit_probability["a"] == pytest.approx(1.0)
+    assert solve(jmap, "anyone").conversion == pytest.approx(1.0)
+
+
+def test_a_loop_with_no_way_out_has_infinite_expected_steps():
+    jmap = load_map(DATA / "loop.yaml")
+    r = solve(jmap, "no-store")
+    assert r.conversion == 0.0
+    assert math.isinf(r.expected_steps)
+    assert r.visit_probability["b"] == pytest.approx(1.0)
+    # Without the persona: a -> b 1/2, a -> g 1/2, b -> a: converts surely, v_a = 2, v_b = 1.
+    assert solve(jmap, None).expected_steps == pytest.approx(4.0)
+
+
+def _example_cases():
+    root = Path(__file__).resolve().parent.parent / "maps"
+    for path in sorted(root.glob("*.yaml")):
+        if "\njourney:" in path.read_text():
+            jmap = load_map(path)
+            for persona in [p.id for p in jmap.personas] or [None]:
+                yield pytest.param(jmap, persona, id=f"{path.stem}-{persona}")
+
+
+@pytest.mark.parametrize(("jmap", "persona"), list(_example_cases()))
+def test_every_walk_ends_somewhere_on_the_example_maps(jmap, persona):
+    c = persona_chain(jmap, persona)
+    np.testing.assert_allclose(c.P.sum(axis=1) + c.exit, 1.0)
+    assert c.start.sum() == pytest.approx(1.0)
+    r = solve(jmap, persona)
+    # A walk either converts its last cycle or drops off from exactly one touchpoint.
+    assert r.retention[-1] + sum(r.exit_probability.values()) == pytest.approx(1.0)
+    assert sum(r.stage_exit_probability.values()) == pytest.approx(sum(r.exit_probability.values()))
+    assert r.expected_steps == pytest.approx(sum(r.expected_visits.values()))
+    assert list(r.retention) == sorted(r.retention, reverse=True)
+    for tp in jmap.touchpoints:  # visits at least once ≤ expected visits
+        assert r.visit_probability[tp.id] <= r.expected_visits[tp.id] + 1e-9

@@ -1,11 +1,15 @@
 """Coverage gaps: a stage that offers none of a persona's preferred channels or screens.
 
-A persona prefers a channel or screen when its affinity is above 1. One gap per persona, stage
-and kind (channel or screen) says the stage offers none of them, so a stage built for desktop
-web is one gap for the smartphone-first persona, not one per missing channel. Only channels the
+A persona prefers a channel or screen when its affinity is above 1. One gap per persona and stage
+says the stage offers none of its preferred screens (G102) or, else, channels (G101), so a
+stage built for desktop web is one gap for the smartphone-first persona, not one per missing
+channel or device. Only channels the
 brand can open in any stage count: paid and earned channels (ads, search, reviews) belong to
-the stages where attention is bought or earned, and missing them later is not a gap.
-A preference of 2 or more unmet is a warning, a milder one info.
+the stages where attention is bought or earned, and missing them later is not a gap. Channels
+are not checked in the stages where walks start: a stranger meets the brand wherever the
+brand found them.
+A persona can still use another channel, so a channel gap is info; a screen gap is a warning
+when the preference is 2 or more (the stage does not work on the device they use), else info.
 """
 
 from __future__ import annotations
@@ -18,16 +22,26 @@ from journeyctl.gaps.context import Context
 from journeyctl.gaps.model import Evidence, Gap, GapType
 from journeyctl.model import JourneyMap, Persona, Touchpoint
 
-CHANNEL = GapType("G101", "preferred-channel-missing", "coverage", Severity.WARNING,
-                  "A stage has no touchpoint on any of a persona's preferred channels.")
-SCREEN = GapType("G102", "preferred-screen-missing", "coverage", Severity.WARNING,
-                 "A stage has no touchpoint on any of a persona's preferred screens.")
+CHANNEL = GapType(
+    "G101",
+    "preferred-channel-missing",
+    "coverage",
+    Severity.INFO,
+    "A stage has no touchpoint on any of a persona's preferred channels.",
+)
+SCREEN = GapType(
+    "G102",
+    "preferred-screen-missing",
+    "coverage",
+    Severity.WARNING,
+    "A stage has no touchpoint on any of a persona's preferred screens.",
+)
 TYPES = (CHANNEL, SCREEN)
 
 PREFERRED = 1.0
 """Affinity above this is a preference."""
 STRONG = 2.0
-"""An unmet preference this strong or stronger is a warning."""
+"""An unmet screen preference this strong or stronger is a warning."""
 OUTSIDE = ("paid", "earned")
 """Channel types that do not count for coverage."""
 
@@ -42,23 +56,47 @@ class _Kind:
         return (tp.channel,) if self.field == "channel_affinity" else tp.screens
 
 
-_KINDS = (_Kind(CHANNEL, "channel_affinity", "channel"), _Kind(SCREEN, "screen_affinity", "screen"))
+SCREENS = _Kind(SCREEN, "screen_affinity", "screen")
+CHANNELS = _Kind(CHANNEL, "channel_affinity", "channel")
+
+
+@dataclass(frozen=True, slots=True)
+class _Miss:
+    """A persona's preferences of one kind, strongest first, none of which a stage offers."""
+
+    kind: _Kind
+    preferred: dict[str, float]
+    offered: frozenset[str]
+
+    @property
+    def likes(self) -> str:
+        return ", ".join(f"{k} (affinity {v:g})" for k, v in self.preferred.items())
+
+    @property
+    def best(self) -> str:
+        return next(iter(self.preferred))
 
 
 def find(ctx: Context) -> Iterator[Gap]:
     jmap = ctx.jmap
+    entry = jmap.journey.entry if jmap.journey else ()
+    first = {jmap.touchpoint[e.target].stage for e in entry if e.target in jmap.touchpoint}
     for persona in ctx.personas:
-        for kind in _KINDS:
-            preferred = _preferred(persona, kind.field)
-            if kind.field == "channel_affinity":
-                preferred = {k: v for k, v in preferred.items() if _anywhere(jmap, k)}
-            if not preferred:
-                continue
-            for stage in jmap.stages:
-                tps = jmap.touchpoints_in(stage.id)
-                offered = {x for tp in tps for x in kind.of(tp)}
-                if tps and not offered & set(preferred):
-                    yield _gap(jmap, ctx, persona, stage.id, kind, preferred, offered)
+        screens = _preferred(persona, SCREENS.field)
+        channels = {
+            k: v for k, v in _preferred(persona, CHANNELS.field).items() if _anywhere(jmap, k)
+        }
+        for stage in jmap.stages:
+            tps = jmap.touchpoints_in(stage.id)
+            misses = []
+            for kind, preferred in ((SCREENS, screens), (CHANNELS, channels)):
+                if not tps or not preferred or (kind is CHANNELS and stage.id in first):
+                    continue
+                offered = frozenset(x for tp in tps for x in kind.of(tp))
+                if not offered & set(preferred):
+                    misses.append(_Miss(kind, preferred, offered))
+            if misses:
+                yield _gap(ctx, persona, stage.id, misses)
 
 
 def _anywhere(jmap: JourneyMap, channel: str) -> bool:
@@ -74,25 +112,40 @@ def _preferred(persona: Persona, field: str) -> dict[str, float]:
     return {k: v for k, v in ranked if v > PREFERRED}
 
 
-def _gap(jmap: JourneyMap, ctx: Context, persona: Persona, stage: str, kind: _Kind,
-         preferred: dict[str, float], offered: set[str]) -> Gap:
-    likes = ", ".join(f"{k} (affinity {v:g})" for k, v in preferred.items())
-    them = "it" if len(preferred) == 1 else "any of them"
-    name = jmap.stage[stage].name or stage
-    evidence = [Evidence(persona.at(f"{kind.field}:{k}"), f"`{persona.id}` prefers {k} ({v:g})")
-                for k, v in preferred.items()]
-    evidence.append(Evidence(jmap.stage[stage].span, f"stage `{stage}` offers "
-                             f"{', '.join(sorted(offered)) or f'no {kind.noun}s'}"))
-    best = next(iter(preferred))
-    return kind.type.gap(
-        f"{persona.id} prefers {likes}; no touchpoint in {name} uses {them}",
-        f"add a {name} touchpoint on {best}, or make an existing one work there",
+def _gap(ctx: Context, persona: Persona, stage: str, misses: list[_Miss]) -> Gap:
+    """One gap for the persona in the stage: the screens it misses (the device does not work
+    there), else the channels; a stage that misses both is one gap that names both."""
+    main, *also = misses
+    name = ctx.jmap.stage[stage].name or stage
+    if len(main.preferred) == 1:
+        missing = f"no {main.best} touchpoint in {name}"
+    else:
+        missing = f"no touchpoint in {name} on any of them"
+    for m in also:
+        missing += f" (nor on its preferred {m.kind.noun}s: {m.likes})"
+    evidence = [
+        Evidence(persona.at(f"{m.kind.field}:{k}"), f"`{persona.id}` prefers {k} ({v:g})")
+        for m in misses
+        for k, v in m.preferred.items()
+    ]
+    evidence += [
+        Evidence(
+            ctx.jmap.stage[stage].span,
+            f"stage `{stage}` offers {m.kind.noun}s {', '.join(sorted(m.offered)) or 'none'}",
+        )
+        for m in misses
+    ]
+    strong = main.kind is SCREENS and main.preferred[main.best] >= STRONG
+    return main.kind.type.gap(
+        f"{persona.id} prefers {main.likes}; {missing}",
+        f"add a {name} touchpoint on {' and '.join(m.best for m in misses)}, "
+        "or make an existing one work there",
         persona=persona.id,
         stage=stage,
         evidence=tuple(evidence),
-        severity=Severity.WARNING if preferred[best] >= STRONG else Severity.INFO,
+        severity=Severity.WARNING if strong else Severity.INFO,
         impact=ctx.reach(persona.id, stage),
-        figures={f"affinity.{k}": v for k, v in preferred.items()},
+        figures={f"affinity.{k}": v for m in misses for k, v in m.preferred.items()},
     )
 
 
@@ -120,13 +173,15 @@ def matrix(jmap: JourneyMap, personas: tuple[Persona, ...]) -> list[dict]:
         for stage in jmap.stages:
             for ch in channels:
                 for sc in screens:
-                    rows.append({
-                        "persona": p.id if p else "",
-                        "stage": stage.id,
-                        "channel": ch,
-                        "screen": sc,
-                        "touchpoints": counts.get((stage.id, ch, sc), 0),
-                        "channel_affinity": p.channel_affinity.get(ch, 1.0) if p else 1.0,
-                        "screen_affinity": p.screen_affinity.get(sc, 1.0) if p and sc else 1.0,
-                    })
+                    rows.append(
+                        {
+                            "persona": p.id if p else "",
+                            "stage": stage.id,
+                            "channel": ch,
+                            "screen": sc,
+                            "touchpoints": counts.get((stage.id, ch, sc), 0),
+                            "channel_affinity": p.channel_affinity.get(ch, 1.0) if p else 1.0,
+                            "screen_affinity": p.screen_affinity.get(sc, 1.0) if p and sc else 1.0,
+                        }
+                    )
     return rows

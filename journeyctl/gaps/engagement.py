@@ -11,15 +11,30 @@ from collections.abc import Iterator
 
 from journeyctl.findings import Severity
 from journeyctl.gaps.context import Context
-from journeyctl.gaps.model import Evidence, Gap, GapType
+from journeyctl.gaps.model import Evidence, Gap, GapType, named
 from journeyctl.model import Persona, Stage, Touchpoint
 
-PASSIVE = GapType("G201", "passive-stage", "engagement", Severity.WARNING,
-                  "Every touchpoint of a stage is passive or mini: the customer can only watch.")
-ONE_WAY = GapType("G202", "no-customer-voice", "engagement", Severity.WARNING,
-                  "No touchpoint of a stage is started by the customer or two-way.")
-NO_VALUE = GapType("G203", "no-value", "engagement", Severity.WARNING,
-                   "A touchpoint declares no `value`: it offers the customer nothing.")
+PASSIVE = GapType(
+    "G201",
+    "passive-stage",
+    "engagement",
+    Severity.WARNING,
+    "Every touchpoint of a stage is passive or mini: the customer can only watch.",
+)
+ONE_WAY = GapType(
+    "G202",
+    "no-customer-voice",
+    "engagement",
+    Severity.WARNING,
+    "No touchpoint of a stage is started by the customer or two-way.",
+)
+NO_VALUE = GapType(
+    "G203",
+    "no-value",
+    "engagement",
+    Severity.WARNING,
+    "A touchpoint declares no `value`: it offers the customer nothing.",
+)
 TYPES = (PASSIVE, ONE_WAY, NO_VALUE)
 
 
@@ -42,7 +57,7 @@ def find(ctx: Context) -> Iterator[Gap]:
     for tp in jmap.touchpoints:
         if not tp.value:
             yield NO_VALUE.gap(
-                f"{tp.id} ({tp.label}) offers the customer nothing: no `value` declared",
+                f"{named(tp)} offers the customer nothing: no `value` declared",
                 "give it a reason to engage (informative, insightful, fun, shareable, offer) "
                 "and declare it, or drop the touchpoint",
                 stage=tp.stage,
@@ -52,8 +67,9 @@ def find(ctx: Context) -> Iterator[Gap]:
             )
 
 
-def _stage_gap(ctx: Context, stage: Stage, tps: list[Touchpoint],
-               persona: Persona | None) -> Gap | None:
+def _stage_gap(
+    ctx: Context, stage: Stage, tps: list[Touchpoint], persona: Persona | None
+) -> Gap | None:
     """The one engagement gap of `stage` as met through `tps`, passive first (it is the
     deeper cause: a passive stage whose touchpoints the brand starts is one gap, not two)."""
     passive = all(tp.engagement != "active" for tp in tps)
@@ -72,17 +88,32 @@ def _stage_gap(ctx: Context, stage: Stage, tps: list[Touchpoint],
         message = f"{who}{name} has nothing the customer starts or answers: {listed}"
         advice = "add a customer-initiated or two-way touchpoint (search, chat, call, reply)"
     evidence = [Evidence(stage.span, f"stage `{stage.id}`")]
-    evidence += [Evidence(tp.at("engagement" if passive else "initiated_by"),
-                          f"`{tp.id}`: {tp.engagement}, initiated by {tp.initiated_by}")
-                 for tp in tps]
+    evidence += [
+        Evidence(
+            tp.at("engagement" if passive else "initiated_by"),
+            f"`{tp.id}`: {tp.engagement}, initiated by {tp.initiated_by}",
+        )
+        for tp in tps
+    ]
     if persona is not None:
-        left = sorted({tp.channel for tp in ctx.jmap.touchpoints_in(stage.id)} -
-                      {tp.channel for tp in tps})
-        evidence.append(Evidence(persona.at(f"channel_affinity:{left[0]}"),
-                                 f"`{persona.id}` never uses {', '.join(left)} (affinity 0)"))
+        left = sorted(
+            {tp.channel for tp in ctx.jmap.touchpoints_in(stage.id)} - {tp.channel for tp in tps}
+        )
+        evidence.append(
+            Evidence(
+                persona.at(f"channel_affinity:{left[0]}"),
+                f"`{persona.id}` never uses {', '.join(left)} (affinity 0)",
+            )
+        )
         impact = ctx.reach(persona.id, stage.id)
     else:
         impact = ctx.widest(lambda p: ctx.reach(p, stage.id))
-    return kind.gap(message, advice, persona=persona.id if persona else None, stage=stage.id,
-                    touchpoints=tuple(tp.id for tp in tps), evidence=tuple(evidence),
-                    impact=impact)
+    return kind.gap(
+        message,
+        advice,
+        persona=persona.id if persona else None,
+        stage=stage.id,
+        touchpoints=tuple(tp.id for tp in tps),
+        evidence=tuple(evidence),
+        impact=impact,
+    )

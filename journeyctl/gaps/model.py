@@ -12,10 +12,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from journeyctl.findings import Severity
+from journeyctl.model import Touchpoint
 from journeyctl.span import Span
 
 FAMILIES = ("coverage", "engagement", "push", "measurement", "silos", "dropoff")
 """The built-in gap families, in the order reports list them."""
+
+
+def named(tp: Touchpoint) -> str:
+    """`id (name)` for messages, or just the id when the touchpoint has no name."""
+    return f"{tp.id} ({tp.name})" if tp.name and tp.name != tp.id else tp.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +32,12 @@ class Evidence:
     note: str
 
     def as_dict(self) -> dict:
-        return {"file": self.span.file, "line": self.span.line, "column": self.span.col,
-                "note": self.note}
+        return {
+            "file": self.span.file,
+            "line": self.span.line,
+            "column": self.span.col,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +69,15 @@ class Gap:
 
     def sort_key(self) -> tuple:
         """Worst first: severity, then impact, then code, persona, stage, touchpoints."""
-        return (-self.severity, -round(self.impact, 9), self.code, self.persona or "",
-                self.stage or "", self.touchpoints, self.message)
+        return (
+            -self.severity,
+            -round(self.impact, 9),
+            self.code,
+            self.persona or "",
+            self.stage or "",
+            self.touchpoints,
+            self.message,
+        )
 
     def as_dict(self) -> dict:
         return {
@@ -89,27 +106,39 @@ class GapType:
     severity: Severity
     summary: str
 
-    def gap(self, message: str, recommendation: str, *, severity: Severity | None = None,
-            **where) -> Gap:
+    def gap(
+        self, message: str, recommendation: str, *, severity: Severity | None = None, **where
+    ) -> Gap:
         """A gap of this type; `where` takes Gap's persona, stage, touchpoints, evidence,
         impact and figures."""
-        return Gap(self.code, self.slug, self.family, severity or self.severity, message,
-                   recommendation, **where)
+        return Gap(
+            self.code,
+            self.slug,
+            self.family,
+            severity or self.severity,
+            message,
+            recommendation,
+            **where,
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class PersonaSummary:
     """One persona's headline figures: its conversion (exact) and gap counts by family."""
 
-    persona: str
+    persona: str | None
     name: str
     conversion: float | None
     counts: Mapping[str, int]
 
     def as_dict(self) -> dict:
         conversion = None if self.conversion is None else round(self.conversion, 6)
-        return {"persona": self.persona, "name": self.name, "conversion": conversion,
-                "gaps": dict(self.counts)}
+        return {
+            "persona": self.persona,
+            "name": self.name,
+            "conversion": conversion,
+            "gaps": dict(self.counts),
+        }
 
 
 @dataclass
@@ -120,7 +149,7 @@ class GapReport:
     files: tuple[str, ...]
     personas: tuple[str, ...]
     persona_names: Mapping[str, str] = field(default_factory=dict)
-    conversion: Mapping[str, float] = field(default_factory=dict)
+    conversion: Mapping[str | None, float] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)
 
     def extend(self, gaps: Iterable[Gap]) -> None:
@@ -145,11 +174,14 @@ class GapReport:
         return [g for g in self.gaps if g.persona == persona]
 
     def summaries(self) -> list[PersonaSummary]:
-        """Per persona: conversion and gap counts by family (its own gaps only)."""
+        """Per persona: conversion and gap counts by family (its own gaps), then a row
+        "all personas" for the gaps that hold for every persona."""
         out = []
-        for p in self.personas:
+        for p in (*self.personas, None):
             mine = self.of(p)
+            if p is None and not mine:
+                break
             counts = {f: sum(1 for g in mine if g.family == f) for f in self.families}
-            out.append(PersonaSummary(p, self.persona_names.get(p, p), self.conversion.get(p),
-                                      counts))
+            name = "all personas" if p is None else self.persona_names.get(p, p)
+            out.append(PersonaSummary(p, name, self.conversion.get(p), counts))
         return out

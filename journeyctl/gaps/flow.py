@@ -1,0 +1,135 @@
+"""The figures gaps are weighed by: where a persona's walks go, convert and drop off.
+
+Two views of the same persona chain (`journeyctl.chain.persona_chain`):
+
+* the *designed walk*: walks go on past a goal (delivery, loyalty, renewal) until they leave,
+  as the map draws it. Reach and move figures, which rank gaps, come from it, so a gap after
+  the purchase weighs what it weighs for the customer.
+* the *path to conversion*: walks end at their first goal. Key touchpoints (P(visit | convert))
+  and the chance a walk converts if it carries on from a touchpoint come from it; conversion
+  and drop-off figures are the exact solver's (`journeyctl.exact.solve`).
+
+A walk caught in a loop it can never leave adds nothing to these figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from journeyctl.chain import persona_chain
+from journeyctl.exact import solve
+from journeyctl.model import JourneyMap
+
+
+@dataclass(frozen=True)
+class PersonaFlow:
+    """One persona's figures, each a share of its walks unless said otherwise."""
+
+    persona: str | None
+    conversion: float
+    """P(convert), from the exact solver (first cycle of a cyclical journey)."""
+    reach: dict[str, float]
+    """P(the designed walk reaches the touchpoint)."""
+    stage_reach: dict[str, float]
+    """P(the designed walk reaches any touchpoint of the stage)."""
+    moves: dict[tuple[str, str], float]
+    """Expected times a designed walk makes the move (src, dst); at most 1 without loops."""
+    given_conversion: dict[str, float]
+    """P(visit the touchpoint on the way | the walk converts)."""
+    carry_on: dict[str, float]
+    """P(convert | the walk takes one of the touchpoint's moves other than `exit`)."""
+    exits: dict[str, float]
+    """P(the walk drops off at the touchpoint), from the exact solver."""
+    stage_exits: dict[str, float]
+    """P(the walk drops off in the stage), from the exact solver."""
+
+    def visit(self, tp: str) -> float:
+        return self.reach.get(tp, 0.0)
+
+    def move(self, src: str, dst: str) -> float:
+        return min(1.0, self.moves.get((src, dst), 0.0))
+
+
+def persona_flow(jmap: JourneyMap, persona: str | None) -> PersonaFlow:
+    """The figures for `persona` (None: the map's weights as they are)."""
+    chain = persona_chain(jmap, persona)
+    exact = solve(jmap, persona)
+    P, start, goal = chain.P, chain.start, chain.goal
+    # Designed walk: every touchpoint moves on as drawn; exit absorbs.
+    keep = _can_reach(P, chain.exit > 0)
+    N = _fundamental(P, keep)
+    visits = start @ N
+    reach = _first_visit(N, start)
+    stage_reach = {}
+    for stage in jmap.stages:
+        inside = np.array([jmap.touchpoint[s].stage == stage.id for s in chain.states], bool)
+        stage_reach[stage.id] = _hit(P, start, inside, keep)
+    moves = {
+        (src, dst): float(visits[i] * P[i, j])
+        for i, src in enumerate(chain.states)
+        for j, dst in enumerate(chain.states)
+        if P[i, j] > 0
+    }
+    # Path to conversion: goals absorb; only states that can still reach a goal matter.
+    Q = P.copy()
+    Q[goal, :] = 0.0
+    live = _can_reach(Q, goal)
+    M = _fundamental(Q, live)
+    h = M @ goal.astype(float)
+    first = _first_visit(M, start)
+    converts = float(start @ h)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        on = np.where(chain.exit < 1, (P @ h) / (1 - chain.exit), 0.0)
+    ids = chain.states
+    return PersonaFlow(
+        persona=persona,
+        conversion=exact.conversion,
+        reach={s: float(reach[i]) for i, s in enumerate(ids)},
+        stage_reach=stage_reach,
+        moves=moves,
+        given_conversion={
+            s: float(first[i] * h[i] / converts) if converts > 0 else 0.0 for i, s in enumerate(ids)
+        },
+        carry_on={s: float(on[i]) for i, s in enumerate(ids)},
+        exits=dict(exact.exit_probability),
+        stage_exits=dict(exact.stage_exit_probability),
+    )
+
+
+def _can_reach(P: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """States with a path of positive moves to a `targets` state (targets included)."""
+    found = targets.copy()
+    while True:
+        more = found | (P[:, found] > 0).any(axis=1)
+        if (more == found).all():
+            return found
+        found = more
+
+
+def _fundamental(P: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """(I − P)⁻¹ over the `keep` states (expected visits to j from i), 0 elsewhere."""
+    N = np.zeros_like(P)
+    k = np.flatnonzero(keep)
+    N[np.ix_(k, k)] = np.linalg.inv(np.eye(len(k)) - P[np.ix_(k, k)])
+    return N
+
+
+def _first_visit(N: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """P(a walk from `start` visits j at least once) = E[visits to j] / E[visits | at j]."""
+    d = np.diag(N)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(d > 0, (start @ N) / d, 0.0)
+
+
+def _hit(P: np.ndarray, start: np.ndarray, target: np.ndarray, keep: np.ndarray) -> float:
+    """P(a walk from `start` visits any `target` state)."""
+    T = P.copy()
+    T[target, :] = 0.0
+    ok = keep & ~target
+    k = np.flatnonzero(ok)
+    b = P[np.ix_(k, np.flatnonzero(target))].sum(axis=1)
+    x = np.zeros(len(start))
+    x[k] = np.linalg.solve(np.eye(len(k)) - T[np.ix_(k, k)], b)
+    return float(start[target].sum() + start @ x)

@@ -8,17 +8,34 @@ and red edges to `exit` the share of customers who leave at each touchpoint.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from journeyctl.model import EXIT, JourneyMap, Touchpoint, Transition
-from journeyctl.render import style
+from journeyctl.model import EXIT, JourneyMap, Touchpoint
 from journeyctl.render import gvlabel as gv
+from journeyctl.render import style
 
 START = "_start"
 """Node id of the start node (touchpoint ids cannot begin with `_`)."""
 EXIT_NODE = "_exit"
 LEGEND = "_legend"
+
+
+EXIT_ATTRS = {
+    "label": "exit",
+    "shape": "doublecircle",
+    "style": "filled",
+    "fillcolor": "#EEEEEE",
+    "fontsize": "9",
+    "width": "0.45",
+    "fixedsize": "true",
+}
+
+
+def _exit_node(stage_index: int) -> str:
+    """Each stage column has its own `exit` terminal, so drop-off edges stay short (drawn
+    only when something leaves there; hidden ones still keep the columns in order)."""
+    return f"{EXIT_NODE}{stage_index}"
 
 
 @dataclass(frozen=True)
@@ -36,18 +53,40 @@ class Overlay:
     conversion: float
 
 
-def normalised(transitions: Sequence[Transition]) -> dict[str, float]:
-    """Target to probability: positive weights divided by their sum."""
-    total = sum(t.weight for t in transitions if t.weight > 0)
-    return {t.target: t.weight / total for t in transitions if t.weight > 0} if total else {}
+def probabilities(jmap: JourneyMap, persona: str | None) -> dict[tuple[str, str], float]:
+    """(source, target) to the move's probability for `persona` (None: the map's own weights),
+    entries from START included, moves of probability 0 left out."""
+    from journeyctl.chain import persona_chain
 
-
-def map_probabilities(jmap: JourneyMap) -> dict[tuple[str, str], float]:
-    """(source, target) to the map's own probability, entries from START included."""
-    probs = {(START, t): p for t, p in normalised(jmap.journey.entry).items()}
+    chain = persona_chain(jmap, persona)
+    index = chain.index
+    probs = {(START, s): float(chain.start[i]) for i, s in enumerate(chain.states)}
     for tp in jmap.touchpoints:
-        probs.update({(tp.id, t): p for t, p in normalised(tp.next).items()})
-    return probs
+        i = index[tp.id]
+        for move in tp.next:
+            p = chain.exit[i] if move.target == EXIT else chain.P[i, index[move.target]]
+            probs[(tp.id, move.target)] = float(p)
+    return {edge: p for edge, p in probs.items() if p > 0}
+
+
+def persona_overlay(jmap: JourneyMap, persona: str) -> Overlay:
+    """`persona`'s expected flow from the exact solver. Raises UsageError for unknown ones."""
+    import numpy as np
+
+    from journeyctl.chain import persona_chain
+    from journeyctl.exact import solve
+
+    result = solve(jmap, persona)
+    start = persona_chain(jmap, persona).start
+    flow = {(START, t.id): float(w) for t, w in zip(jmap.touchpoints, start, strict=True) if w > 0}
+    flow.update({edge: f for edge, f in result.edge_flow.items() if np.isfinite(f)})
+    return Overlay(
+        persona=jmap.persona[persona].name or persona,
+        probability=probabilities(jmap, persona),
+        flow=flow,
+        exit_share=dict(result.exit_probability),
+        conversion=result.conversion,
+    )
 
 
 def flow_graph(jmap: JourneyMap, page: style.Page, overlay: Overlay | None = None):
@@ -59,11 +98,9 @@ def flow_graph(jmap: JourneyMap, page: style.Page, overlay: Overlay | None = Non
     g.attr(
         rankdir="LR",
         newrank="true",
-        compound="true",
         nodesep="0.25",
         ranksep="0.6",
         size=page.graphviz_size,
-        ratio="compress" if page.name != "a0" else "auto",
         fontname=style.FONT,
         label=gv.text_label(title, bold=True, size=18),
         labelloc="t",
@@ -73,8 +110,16 @@ def flow_graph(jmap: JourneyMap, page: style.Page, overlay: Overlay | None = Non
     g.attr("edge", fontname=style.FONT, fontsize="9", color=style.EDGE_COLOUR)
     fills = style.channel_fills(jmap)
     goals = set(jmap.journey.goal)
-    probs = overlay.probability if overlay else map_probabilities(jmap)
+    probs = overlay.probability if overlay else probabilities(jmap, None)
     stages = [s for s in jmap.stages if jmap.touchpoints_in(s.id)]
+    stage_of = {t.id: i for i, s in enumerate(stages) for t in jmap.touchpoints_in(s.id)}
+    top = max((overlay.flow.values() if overlay else ()), default=0.0)
+    edges = [
+        (src, _exit_node(stage_of[src]) if dst == EXIT else dst, attrs)
+        for (src, dst), p in probs.items()
+        if (attrs := _edge_attrs(src, dst, p, overlay, top, stage_of)) is not None
+    ]
+    used_exits = {dst for _, dst, _ in edges}
     for i, stage in enumerate(stages):
         with g.subgraph(name=f"cluster_{i}") as c:
             c.attr(
@@ -82,45 +127,31 @@ def flow_graph(jmap: JourneyMap, page: style.Page, overlay: Overlay | None = Non
                 style="rounded",
                 color="#888888",
             )
-            for tp in jmap.touchpoints_in(stage.id):
-                c.node(tp.id, **_node_attrs(jmap, tp, fills, tp.id in goals))
-            # Stage order: every touchpoint of this stage before this boundary, the boundary
-            # before every touchpoint of the next stage.
-            if i + 1 < len(stages):
-                c.node(f"_b{i}", shape="point", style="invis", width="0")
-    for i in range(len(stages) - 1):
-        for tp in jmap.touchpoints_in(stages[i].id):
-            g.edge(tp.id, f"_b{i}", style="invis")
-        for tp in jmap.touchpoints_in(stages[i + 1].id):
-            g.edge(f"_b{i}", tp.id, style="invis")
-    g.node(START, label="start", shape="circle", style="filled", fillcolor="#333333",
-           fontcolor="white", fontsize="10", width="0.6", fixedsize="true")
-    g.node(EXIT_NODE, label="exit", shape="doublecircle", style="filled", fillcolor="#EEEEEE",
-           fontsize="10", width="0.6", fixedsize="true")
-    with g.subgraph() as s:
-        s.attr(rank="source")
-        s.node(START)
-    with g.subgraph() as s:
-        s.attr(rank="sink")
-        s.node(EXIT_NODE)
-    order = jmap.stage_order
-    stage_of = {t.id: order.get(t.stage, 0) for t in jmap.touchpoints}
-    top = max((overlay.flow.values() if overlay else ()), default=0.0)
-    for (src, dst), p in sorted(probs.items(), key=lambda kv: _edge_key(jmap, kv[0])):
-        attrs = _edge_attrs(src, dst, p, overlay, top, stage_of)
-        if attrs is not None:
-            g.edge(src, EXIT_NODE if dst == EXIT else dst, **attrs)
+            with c.subgraph() as column:  # a stage is one column of the poster
+                column.attr(rank="same")
+                for tp in jmap.touchpoints_in(stage.id):
+                    column.node(tp.id, **_node_attrs(jmap, tp, fills, tp.id in goals))
+                exit_node = _exit_node(i)
+                hidden = {} if exit_node in used_exits else {"style": "invis"}
+                column.node(exit_node, **{**EXIT_ATTRS, **hidden})
+    g.node(
+        START,
+        label="start",
+        shape="circle",
+        style="filled",
+        fillcolor="#333333",
+        fontcolor="white",
+        fontsize="10",
+        width="0.6",
+        fixedsize="true",
+    )
+    for i in range(len(stages) - 1):  # keep the stage columns in order
+        g.edge(_exit_node(i), _exit_node(i + 1), style="invis")
+    for src, dst, attrs in edges:
+        g.edge(src, dst, **attrs)
     g.node(LEGEND, label=_legend(jmap, fills, overlay), shape="plaintext")
-    with g.subgraph() as s:
-        s.attr(rank="sink")
-        s.node(LEGEND)
+    g.edge(_exit_node(len(stages) - 1), LEGEND, style="invis")
     return g
-
-
-def _edge_key(jmap: JourneyMap, edge: tuple[str, str]) -> tuple[int, int]:
-    index = {t.id: i for i, t in enumerate(jmap.touchpoints)}
-    src, dst = edge
-    return (-1 if src == START else index.get(src, 0), index.get(dst, len(index)))
 
 
 def _node_attrs(jmap: JourneyMap, tp: Touchpoint, fills: dict[str, str], goal: bool) -> dict:
@@ -149,8 +180,7 @@ def _edge_attrs(src, dst, p, overlay, top, stage_of) -> dict | None:
     if backwards:
         attrs["constraint"] = "false"
     if dst == EXIT:
-        attrs.update(color=style.EXIT_EDGE_COLOUR, fontcolor="#777777", style="dashed",
-                     constraint="false")
+        attrs.update(color=style.EXIT_EDGE_COLOUR, fontcolor="#777777", style="dashed")
     if overlay is None:
         return attrs
     flow = overlay.flow.get((src, dst), 0.0)
@@ -158,8 +188,12 @@ def _edge_attrs(src, dst, p, overlay, top, stage_of) -> dict | None:
         share = overlay.exit_share.get(src, 0.0)
         if share <= 0:
             return None
-        attrs.update(color=style.DROP_COLOUR, fontcolor=style.DROP_COLOUR, style="solid",
-                     label=f"{style.probability(p)} · drop {style.percent(share)}")
+        attrs.update(
+            color=style.DROP_COLOUR,
+            fontcolor=style.DROP_COLOUR,
+            style="solid",
+            label=f"{style.probability(p)} · drop {style.percent(share)}",
+        )
     else:
         attrs["label"] = f"{style.probability(p)} · {style.percent(flow)}"
     attrs["penwidth"] = f"{0.5 + 9.5 * flow / top:.2f}" if top > 0 else "0.5"

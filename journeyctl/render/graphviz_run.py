@@ -24,7 +24,7 @@ def run_dot(graph, fmt: str) -> bytes:
     if not have_dot():
         raise UsageError(INSTALL_HINT)
     try:
-        return graph.pipe(format=fmt)
+        return graph.pipe(format=fmt, quiet=True)
     except graphviz.ExecutableNotFound:
         raise UsageError(INSTALL_HINT) from None
     except graphviz.CalledProcessError as exc:

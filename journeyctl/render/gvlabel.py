@@ -16,9 +16,11 @@ def esc(text: str) -> str:
     )
 
 
-def lines(text: str, width: int) -> str:
-    """`text` wrapped at `width` characters, escaped, lines joined with <BR/>."""
-    return '<BR ALIGN="LEFT"/>'.join(esc(line) for line in textwrap.wrap(text, width) or [""])
+def lines(text: str, width: int, left: bool = True) -> str:
+    """`text` wrapped at `width` characters, escaped, lines joined with <BR/> (left-aligned)."""
+    br = '<BR ALIGN="LEFT"/>' if left else "<BR/>"
+    wrapped = textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+    return br.join(esc(line) for line in wrapped)
 
 
 def text_label(text: str, bold: bool = False, size: int = 11) -> str:
@@ -28,9 +30,9 @@ def text_label(text: str, bold: bool = False, size: int = 11) -> str:
 
 def node_label(title: str, detail: str, tag: str = "", width: int = 24) -> str:
     """A touchpoint label: wrapped bold title, a small detail line and an optional tag."""
-    parts = [f"<B>{lines(title, width)}</B>"]
+    parts = [f"<B>{lines(title, width, left=False)}</B>"]
     if detail:
-        parts.append(f'<FONT POINT-SIZE="9">{lines(detail, width + 8)}</FONT>')
+        parts.append(f'<FONT POINT-SIZE="9">{lines(detail, width + 8, left=False)}</FONT>')
     if tag:
         parts.append(f'<FONT POINT-SIZE="9"><B>{esc(tag)}</B></FONT>')
     return "<" + "<BR/>".join(parts) + ">"
@@ -49,5 +51,5 @@ def legend_table(title: str, rows: Iterable[str]) -> str:
     return (
         '<<FONT POINT-SIZE="10">'
         '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3" COLOR="#888888">'
-        f'{head}{"".join(rows)}</TABLE></FONT>>'
+        f"{head}{''.join(rows)}</TABLE></FONT>>"
     )

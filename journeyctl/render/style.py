@@ -17,9 +17,14 @@ CHANNEL_FILLS = (
     "#BBCC33",
     "#AAAA00",
     "#DDDDDD",
+    "#BBCCEE",
+    "#CCDDAA",
+    "#FFCCCC",
+    "#CCEEFF",
+    "#EEEEBB",
 )
-"""Paul Tol's 'light' scheme: pale, colour-blind-safe fills that keep black text readable.
-Channels past the ninth reuse the colours; every node also names its channel in words."""
+"""Paul Tol's 'light' then 'pale' schemes: colour-blind-safe fills that keep black text
+readable. Channels past the fourteenth reuse the colours; every card names its channel too."""
 
 LINE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 """Okabe-Ito colours for lines on white (one per persona), dark enough to tell apart in print."""

@@ -15,6 +15,7 @@ if [ ! -f tests/js/node_modules/mermaid/dist/mermaid.min.js ] \
    || [ ! -d tests/js/node_modules/playwright-core ]; then
   echo "setup(render): installing mermaid and playwright-core into tests/js (npm)" >&2
   # playwright-core never downloads a browser by itself; the tests use /usr/bin/chromium.
-  (cd tests/js && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund \
+  # `npm ci` installs exactly what package-lock.json pins.
+  (cd tests/js && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund \
     --loglevel=error >/dev/null)
 fi

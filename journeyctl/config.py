@@ -57,6 +57,8 @@ class Config:
         """Whether `path` (or a folder above it, below the root) matches an `exclude` glob."""
         if self.path is not None and path.resolve() == self.path.resolve():
             return True
+        if not self.exclude:
+            return False
         rel = self._relative(str(path))
         parts = rel.split("/")
         prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
@@ -74,6 +76,8 @@ class Config:
 
     def _file_ignores(self, file: str) -> frozenset[str]:
         """The codes `per-file-ignores` silences in `file` (cached per file)."""
+        if not self.per_file_ignores:
+            return frozenset()
         if file not in self._ignores:
             rel = self._relative(file)
             prefixes = {c for glob, cs in self.per_file_ignores if _matches(glob, rel) for c in cs}
@@ -186,18 +190,21 @@ def load(path: Path | None = None) -> Config:
         path = discover()
         if path is None:
             return Config()
+    from journeyctl.resolver import display_path
+
+    name = display_path(path.absolute())
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise ConfigError(f"{name}: cannot read: {exc.strerror or exc}") from None
     if path.suffix == ".toml":
-        table, locate = _read_toml(path, data)
+        table, locate = _read_toml(name, data)
     else:
-        table, locate = _read_yaml(path, data)
-    return _parse(path, table, locate)
+        table, locate = _read_yaml(name, data)
+    return _parse(path, name, table, locate)
 
 
-def _read_toml(path: Path, data: bytes) -> tuple[dict, Locate]:
+def _read_toml(name: str, data: bytes) -> tuple[dict, Locate]:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -206,55 +213,50 @@ def _read_toml(path: Path, data: bytes) -> tuple[dict, Locate]:
         text = data.decode("utf-8")
         doc = tomllib.loads(text)
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}:1:1: not UTF-8") from None
+        raise ConfigError(f"{name}:1:1: not UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"at line (\d+), column (\d+)", str(exc))
-        loc = f"{where[1]}:{where[2]}" if where else "1:1"
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise ConfigError(f"{path}:{loc}: invalid TOML: {message}") from None
+        lines = text.splitlines() or [""]
+        loc = f"{where[1]}:{where[2]}" if where else f"{len(lines)}:{len(lines[-1]) + 1}"
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        raise ConfigError(f"{name}:{loc}: invalid TOML: {message}") from None
     table = doc.get("tool", {}).get("journeyctl", {}) if isinstance(doc.get("tool"), dict) else {}
     return table, lambda key_path: _toml_position(text, key_path)
 
 
 def _toml_position(text: str, key_path: tuple) -> tuple[int, int] | None:
-    """Where the key at `key_path` (below `[tool.journeyctl]`) is written, best effort."""
+    """Where the key at `key_path` (below `[tool.journeyctl]`) is written, best effort: in a
+    `[tool.journeyctl…]` table header's lines, or inside an inline table."""
     header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
     table: tuple = ()
-    best = None
     for number, line in enumerate(text.splitlines(), start=1):
         m = header.match(line)
         if m:
             table = tuple(p.strip().strip("\"'") for p in m[1].split("."))
             continue
-        if table[:2] != ("tool", "journeyctl"):
-            continue
         inner = table[2:]
-        want = key_path[: len(key_path)]
-        for depth in range(len(want)):
-            if inner == want[:depth]:
-                key = str(want[depth])
-                m = re.match(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=", line)
-                if m:
-                    best = (number, len(line) - len(line.lstrip()) + 1)
-                    rest = want[depth + 1 :]
-                    if rest:
-                        col = line.find(str(rest[-1]), m.end())
-                        if col >= 0:
-                            return number, col + 1
-                    return best
-    return best
+        if table[:2] != ("tool", "journeyctl") or inner != key_path[: len(inner)]:
+            continue
+        rest = key_path[len(inner) :]
+        if not rest:
+            continue
+        m = re.match(rf"\s*[\"']?{re.escape(str(rest[0]))}[\"']?\s*=", line)
+        if m:
+            col = line.find(str(rest[-1]), m.end()) if len(rest) > 1 else -1
+            return number, (col if col >= 0 else len(line) - len(line.lstrip())) + 1
+    return None
 
 
-def _read_yaml(path: Path, data: bytes) -> tuple[dict, Locate]:
+def _read_yaml(name: str, data: bytes) -> tuple[dict, Locate]:
     from journeyctl.loader import load_bytes
 
-    result = load_bytes(data, str(path))
+    if all(not line.strip() or line.lstrip().startswith(b"#") for line in data.splitlines()):
+        return {}, lambda _: None  # empty, or only comments: the defaults
+    result = load_bytes(data, name)
     if result.findings or result.document is None:
         f = result.findings[0]
         raise ConfigError(f"{f.span}: {f.message}")
     doc = result.document
-    if doc.data is None:
-        return {}, lambda _: None
     if not isinstance(doc.data, dict):
         raise ConfigError(f"{doc.span(())}: the configuration must be a mapping")
     return doc.data, lambda key_path: _yaml_position(doc, key_path)
@@ -265,11 +267,11 @@ def _yaml_position(doc, key_path: tuple) -> tuple[int, int]:
     return span.line, span.col
 
 
-def _parse(path: Path, table: Any, locate: Locate) -> Config:
+def _parse(path: Path, name: str, table: Any, locate: Locate) -> Config:
     def fail(key_path: tuple, message: str) -> ConfigError:
         where = locate(key_path) if key_path else None
         loc = f":{where[0]}:{where[1]}" if where else ""
-        return ConfigError(f"{path}{loc}: {message}")
+        return ConfigError(f"{name}{loc}: {message}")
 
     if not isinstance(table, dict):
         raise fail((), "[tool.journeyctl] must be a table")

@@ -147,7 +147,7 @@ def apply(
     some rules ran (the map had errors that stop the logic rules), so a comment naming a
     rule that did not run is not reported as unused.
     """
-    by_file = {}
+    by_file: dict[str, FileSuppressions] = {}
     for file, text in texts.items():
         found = suppressions(file, text)
         if found.entries or found.stray_enables:
@@ -156,7 +156,8 @@ def apply(
         return list(findings)
     kept = []
     for f in findings:
-        covering = [s for s in by_file[f.span.file].entries if s.covers(f)] if f.span.file in by_file else []
+        found = by_file.get(f.span.file)
+        covering = [s for s in found.entries if s.covers(f)] if found else []
         for s in covering:
             s.used = True
         if not covering:

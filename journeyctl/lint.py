@@ -17,7 +17,7 @@ from journeyctl.findings import Finding, Severity
 from journeyctl.limits import DEFAULT_LIMITS, Limits
 from journeyctl.model import JourneyMap
 from journeyctl.resolver import Checked, Workspace, build_map, display_path
-from journeyctl.rules import logic_rules
+from journeyctl.rules import all_rules, logic_rules
 
 MAP_SUFFIXES = (".yaml", ".yml")
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__"}
@@ -103,8 +103,6 @@ def lint(
     names = {c.path: display_path(c.path) for c in workspace.files.values()}
     report.files = sorted(names.values())
     report.texts = {names[c.path]: _text(c) for c in workspace.files.values()}
-    from journeyctl.rules import all_rules
-
     kept = disables.apply(
         findings,
         report.texts,

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from journeyctl.errors import UsageError
 
+SCHEMA_NAME = "journeyctl.schema.json"
+"""Written beside the map: templates name it in their `yaml-language-server` modeline."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +23,9 @@ def templates() -> dict[str, Template]:
     """Every bundled template by name; the summary is the file's first `# ` comment after the
     schema line."""
     found = {}
-    for entry in sorted(resources.files("journeyctl").joinpath("templates").iterdir(), key=lambda e: e.name):
+    for entry in sorted(
+        resources.files("journeyctl").joinpath("templates").iterdir(), key=lambda e: e.name
+    ):
         if entry.name.endswith(".yaml"):
             text = entry.read_text(encoding="utf-8")
             comments = [
@@ -35,9 +39,10 @@ def templates() -> dict[str, Template]:
 
 
 def init(directory: Path, name: str, force: bool = False) -> list[Path]:
-    """Write template `name` into `directory` as `<name>.yaml`; returns the files written.
+    """Write template `name` into `directory` as `<name>.yaml`, and the map format's JSON Schema
+    as `journeyctl.schema.json` for editors when it is absent; returns the files written.
 
-    Raises UsageError for an unknown template or when a file exists and `force` is false.
+    Raises UsageError for an unknown template or when the map exists and `force` is false.
     """
     available = templates()
     if name not in available:
@@ -47,4 +52,11 @@ def init(directory: Path, name: str, force: bool = False) -> list[Path]:
         raise UsageError(f"{target} exists; pass --force to overwrite it")
     directory.mkdir(parents=True, exist_ok=True)
     target.write_text(available[name].text, encoding="utf-8", newline="\n")
-    return [target]
+    written = [target]
+    schema_file = directory / SCHEMA_NAME
+    if force or not schema_file.exists():
+        from journeyctl.schema import schema_text
+
+        schema_file.write_text(schema_text(), encoding="utf-8", newline="\n")
+        written.append(schema_file)
+    return written

@@ -8,24 +8,56 @@ import typer
 
 from journeyctl.cli.app import app
 
+FORMATS = "text, json, sarif, github, junit or auto (github inside GitHub Actions, else text)"
+
 
 @app.command()
 def validate(
     paths: list[Path] = typer.Argument(..., help="Map files, or directories to search for *.yaml."),
-    format: str = typer.Option("text", "--format", "-f", help="Output: text or json."),
+    format: str = typer.Option("text", "--format", "-f", help=f"Output: {FORMATS}."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here."),
-    strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too."),
+    select: list[str] = typer.Option(
+        [], "--select", help="Only these rule codes or prefixes (comma-separated; repeatable)."
+    ),
+    ignore: list[str] = typer.Option(
+        [], "--ignore", help="Also skip these rule codes or prefixes (comma-separated; repeatable)."
+    ),
+    config: Path | None = typer.Option(
+        None,
+        "--config",
+        help="Configuration file (default: the nearest .journeyctl.yaml or "
+        "pyproject.toml with [tool.journeyctl]).",
+    ),
+    fail_level: str | None = typer.Option(
+        None, "--fail-level", help="Exit 1 on findings at or above: error (default), warning, info."
+    ),
+    strict: bool = typer.Option(False, "--strict", help="Same as --fail-level warning."),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even with findings."),
 ) -> int:
-    """Check maps: YAML, schema and journey-logic rules. Exit 0 clean, 1 findings, 2 bad input."""
+    """Check maps: YAML, schema and journey-logic rules.
+
+    Exit 0 clean, 1 findings at or above the fail level, 2 bad options, input or configuration.
+    """
+    import os
+
+    from journeyctl import config as configuration
     from journeyctl.cli.output import machine_output
     from journeyctl.errors import EXIT_FINDINGS, EXIT_OK, UsageError
-    from journeyctl.findings import Severity
     from journeyctl.lint import lint
     from journeyctl.reporters import REPORTERS, get_reporter
 
+    if format == "auto":
+        format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if format not in REPORTERS:
-        raise UsageError(f"unknown format {format!r}; use one of {', '.join(REPORTERS)}")
-    report = lint(paths)
+        raise UsageError(f"unknown format {format!r}; use {FORMATS}")
+    if strict and fail_level is not None:
+        raise UsageError("--strict is --fail-level warning; give one of them")
+    if config is not None and not config.is_file():
+        raise UsageError(f"--config {config}: no such file")
+    settings = configuration.load(config).with_overrides(
+        select, ignore, "warning" if strict else fail_level
+    )
+    report = lint(paths, config=settings)
     reporter = get_reporter(format)
     if reporter.machine or output is not None:
         with machine_output(output) as out:
@@ -34,5 +66,5 @@ def validate(
         import sys
 
         reporter.write(report, sys.stderr)
-    fail_at = Severity.WARNING if strict else Severity.ERROR
-    return EXIT_FINDINGS if report.worst is not None and report.worst >= fail_at else EXIT_OK
+    failed = report.worst is not None and report.worst >= settings.fail_level
+    return EXIT_FINDINGS if failed and not exit_zero else EXIT_OK

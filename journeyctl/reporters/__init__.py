@@ -21,6 +21,9 @@ class Reporter(Protocol):
 REPORTERS: dict[str, str] = {
     "text": "journeyctl.reporters.text:TextReporter",
     "json": "journeyctl.reporters.json:JsonReporter",
+    "sarif": "journeyctl.reporters.sarif:SarifReporter",
+    "github": "journeyctl.reporters.github:GithubReporter",
+    "junit": "journeyctl.reporters.junit:JunitReporter",
 }
 
 

@@ -1,0 +1,46 @@
+"""`journeyctl diff`: what changed between two versions of a map, for review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from journeyctl.cli.app import app
+
+
+@app.command("diff")
+def diff_command(
+    paths: list[Path] = typer.Argument(
+        None, help="OLD and NEW (two files or two folders); with --git, the maps to compare."
+    ),
+    git: str | None = typer.Option(
+        None, "--git", help="Compare the working tree's maps with this revision (e.g. HEAD, main)."
+    ),
+    format: str = typer.Option("text", "--format", "-f", help="text, json or markdown."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the diff here."),
+) -> int:
+    """Semantic diff: entities added, removed or changed, and new or resolved findings. Exit 0
+    (2 for unreadable input)."""
+    import sys
+
+    from journeyctl import diff_report
+    from journeyctl.cli.output import machine_output
+    from journeyctl.diff import compare_git, compare_paths
+    from journeyctl.errors import UsageError
+
+    if format not in diff_report.FORMATS:
+        raise UsageError(f"unknown format {format!r}; use {', '.join(diff_report.FORMATS)}")
+    paths = paths or []
+    if git is not None:
+        result = compare_git(git, paths)
+    elif len(paths) == 2:
+        result = compare_paths(*paths)
+    else:
+        raise UsageError("give OLD and NEW, or --git REV [PATHS…]")
+    if format == "text" and output is None:
+        diff_report.write(result, format, sys.stderr)
+    else:
+        with machine_output(output) as out:
+            diff_report.write(result, format, out)
+    return 0

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from journeyctl.cli.app import app
+from journeyctl.cli.discover import ACTIVITY, CASE, CHANNEL, SCREEN, TIMESTAMP
+
+if TYPE_CHECKING:
+    from journeyctl.eventlog.readers import Columns
 
 FORMATS = ("text", "json", "markdown", "html", "csv")
 
@@ -22,6 +27,9 @@ class GapsOptions:
     fail_on: str | None = None
     output: Path | None = None
     coverage_csv: Path | None = None
+    observed: Path | None = None
+    mapping: Path | None = None
+    columns: Columns | None = None
 
 
 @app.command()
@@ -36,9 +44,38 @@ def gaps(
     coverage_csv: Path | None = typer.Option(
         None, "--coverage-csv", help="Also write the persona × stage × channel × screen matrix."
     ),
+    observed: Path | None = typer.Option(
+        None, "--observed", help="Also compare this event log with the map (family `observed`)."
+    ),
+    mapping: Path | None = typer.Option(
+        None, "--mapping", help="YAML {activity: touchpoint id} for --observed."
+    ),
+    case: str | None = CASE,
+    activity: str | None = ACTIVITY,
+    timestamp: str | None = TIMESTAMP,
+    channel: str | None = CHANNEL,
+    screen: str | None = SCREEN,
+    segment: str | None = typer.Option(
+        None, "--segment", help="Persona or segment column of --observed (default: persona)."
+    ),
 ) -> int:
     """Find gaps: coverage, engagement, push, measurement, silos and drop-off, worst first."""
-    return run_gaps(GapsOptions(map_path, tuple(persona), format, fail_on, output, coverage_csv))
+    from journeyctl.eventlog.readers import Columns
+
+    columns = Columns(case, activity, timestamp, channel, screen, segment)
+    return run_gaps(
+        GapsOptions(
+            map_path,
+            tuple(persona),
+            format,
+            fail_on,
+            output,
+            coverage_csv,
+            observed=observed,
+            mapping=mapping,
+            columns=columns,
+        )
+    )
 
 
 def run_gaps(options: GapsOptions) -> int:
@@ -56,8 +93,15 @@ def run_gaps(options: GapsOptions) -> int:
         fail_at = Severity.parse(options.fail_on) if options.fail_on else None
     except ValueError as exc:
         raise UsageError(f"--fail-on: {exc}") from None
+    if options.mapping is not None and options.observed is None:
+        raise UsageError("--mapping needs --observed LOG")
     jmap = load_map(options.map_path)
     report = find_gaps(jmap, options.personas)
+    if options.observed is not None:
+        from journeyctl.eventlog.observed import gaps_from_log
+
+        found = gaps_from_log(jmap, options.observed, options.mapping, options.columns)
+        report.extend(g for g in found if g.persona is None or g.persona in report.personas)
     if options.coverage_csv is not None:
         personas = chosen_personas(jmap, options.personas)
         with machine_output(options.coverage_csv) as out:

@@ -1,8 +1,8 @@
 """Every aggregation over an event log, written once in SQL (DuckDB today, any SQL engine later).
 
-They read `events(row, case_id, activity, ts, channel, screen, persona)` (see readers) or a
-table of the same shape, through `steps`: each event with its successor in its case, ordered by
-timestamp, ties by file row. Results are sorted so that output is deterministic.
+They read `events(case_id, activity, ts, utc_offset, channel, screen, persona)` (see readers)
+through `steps`: each event with its successor in its case, ordered by timestamp, ties by file
+row. Results are sorted so that output is deterministic.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 STEPS_SQL = """
 CREATE OR REPLACE TEMP TABLE {steps} AS
-SELECT case_id, activity, ts, row, channel, screen, persona,
+SELECT case_id, activity, ts, row,
        row_number() OVER w AS pos,
        lead(activity) OVER w AS next_activity,
        lead(ts) OVER w AS next_ts,
        lag(row) OVER w AS prev_row
-FROM {events}
+FROM (SELECT case_id, activity, ts, {row} AS row FROM {events})
 WINDOW w AS (PARTITION BY case_id ORDER BY ts, row)
 """
 
@@ -38,7 +38,7 @@ class Summary:
     first: str
     last: str
     channels: tuple[tuple[str, int], ...]
-    """Channel to the number of cases with an event on it, most cases first."""
+    """Channel to its number of events, most first."""
 
 
 @dataclass(frozen=True)
@@ -51,15 +51,15 @@ class Dwell:
     p90_hours: float
 
 
-def build_steps(con, events: str = "events", steps: str = "steps") -> None:
-    """Create the table `steps` from `events` (the one window every other query reads)."""
-    con.execute(STEPS_SQL.format(events=events, steps=steps))
+def build_steps(con, events: str = "events", steps: str = "steps", row: str = "rowid + 1") -> None:
+    """Create `steps` from `events` (the one window the other queries read); `row` is the
+    1-based file row (`rowid + 1` for a table loaded in file order)."""
+    con.execute(STEPS_SQL.format(events=events, steps=steps, row=row))
+    con.execute(f"DROP TABLE IF EXISTS {steps}_variants")
 
 
 def out_of_order(con, steps: str = "steps") -> LateEvents:
-    """Cases whose events stand out of time order in the file (builds `steps` if needed)."""
-    if not _exists(con, steps):
-        build_steps(con, steps=steps)
+    """Cases whose events stand out of time order in the file."""
     n, case, row = con.execute(
         f"""SELECT count(DISTINCT case_id), arg_min(case_id, row), min(row)
         FROM {steps} WHERE prev_row > row"""
@@ -67,25 +67,17 @@ def out_of_order(con, steps: str = "steps") -> LateEvents:
     return LateEvents(n, case, row)
 
 
-def _exists(con, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]
-        ).fetchone()[0]
-    )
-
-
-def summary(con, steps: str = "steps") -> Summary:
-    cases, events, activities, first, last = con.execute(
-        f"""SELECT count(DISTINCT case_id), count(*), count(DISTINCT activity),
+def summary(con, steps: str = "steps", events: str = "events") -> Summary:
+    cases, n, activities, first, last = con.execute(
+        f"""SELECT count(*) FILTER (WHERE pos = 1), count(*), count(DISTINCT activity),
                strftime(min(ts), '%Y-%m-%dT%H:%M:%SZ'), strftime(max(ts), '%Y-%m-%dT%H:%M:%SZ')
         FROM {steps}"""
     ).fetchone()
     channels = con.execute(
-        f"""SELECT channel, count(DISTINCT case_id) AS n FROM {steps}
-        WHERE channel IS NOT NULL GROUP BY channel ORDER BY n DESC, channel"""
+        f"""SELECT channel, count(*)::BIGINT AS n FROM {events}
+        WHERE channel IS NOT NULL AND trim(channel) <> '' GROUP BY ALL ORDER BY n DESC, channel"""
     ).fetchall()
-    return Summary(cases, events, activities, first, last, tuple(channels))
+    return Summary(cases, n, activities, first, last, tuple(channels))
 
 
 def directly_follows(con, steps: str = "steps") -> list[tuple[str, str, int]]:
@@ -111,21 +103,65 @@ def end_counts(con, steps: str = "steps") -> list[tuple[str, int]]:
     ).fetchall()
 
 
-def variants(con, steps: str = "steps", limit: int | None = None) -> list[tuple[tuple, int]]:
+def _variant_table(con, steps: str, packed: bool | None = None) -> str:
+    """`{steps}_variants(trace, n)`: each distinct activity sequence with its cases (cached).
+
+    When every trace fits, a trace is packed exactly into one HUGEINT (activity codes of b bits
+    at position × b), which DuckDB groups by plain sums, several times faster than ordered
+    lists; longer traces (or `packed=False`) use `list(activity ORDER BY pos)`.
+    """
+    table = f"{steps}_variants"
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchone()[
+        0
+    ]:
+        return table
+    kinds, longest = con.execute(
+        f"SELECT count(DISTINCT activity), max(pos) FROM {steps}"
+    ).fetchone()
+    bits = max(1, int(kinds).bit_length())
+    if packed is None:
+        packed = bits * longest <= 126
+    if not packed:
+        con.execute(
+            f"""CREATE TEMP TABLE {table} AS
+            SELECT trace, count(*)::BIGINT AS n FROM (
+                SELECT list(activity ORDER BY pos) AS trace FROM {steps} GROUP BY case_id)
+            GROUP BY trace"""
+        )
+        return table
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {steps}_codes AS
+        SELECT activity, CAST(row_number() OVER (ORDER BY activity) AS HUGEINT) AS code
+        FROM (SELECT DISTINCT activity FROM {steps})"""
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE {table} AS
+        WITH keys AS (
+            SELECT len, key, count(*)::BIGINT AS n FROM (
+                SELECT case_id, count(*) AS len,
+                       sum(c.code << CAST({bits} * (pos - 1) AS INTEGER)) AS key
+                FROM {steps} s JOIN {steps}_codes c USING (activity) GROUP BY case_id)
+            GROUP BY len, key),
+        codes AS (SELECT list(activity ORDER BY code) AS names FROM {steps}_codes)
+        SELECT [names[CAST((key >> CAST({bits} * i AS INTEGER)) & {(1 << bits) - 1} AS INTEGER)]
+                FOR i IN range(len)] AS trace, n
+        FROM keys, codes"""
+    )
+    return table
+
+
+def variants(
+    con, steps: str = "steps", limit: int | None = None, packed: bool | None = None
+) -> list[tuple[tuple, int]]:
     """(activity sequence, cases) for every variant: most cases first, then by sequence."""
-    rows = con.execute(
-        f"""SELECT trace, count(*)::BIGINT AS n FROM (
-            SELECT list(activity ORDER BY pos) AS trace FROM {steps} GROUP BY case_id)
-        GROUP BY trace ORDER BY n DESC, trace {"LIMIT " + str(int(limit)) if limit else ""}"""
-    ).fetchall()
+    table = _variant_table(con, steps, packed)
+    top = f"LIMIT {int(limit)}" if limit else ""
+    rows = con.execute(f"SELECT trace, n FROM {table} ORDER BY n DESC, trace {top}").fetchall()
     return [(tuple(t), n) for t, n in rows]
 
 
 def variant_count(con, steps: str = "steps") -> int:
-    return con.execute(
-        f"""SELECT count(DISTINCT trace) FROM (
-            SELECT list(activity ORDER BY pos) AS trace FROM {steps} GROUP BY case_id)"""
-    ).fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {_variant_table(con, steps)}").fetchone()[0]
 
 
 def dwell(con, steps: str = "steps") -> list[Dwell]:
@@ -148,21 +184,102 @@ def activity_profile(con, steps: str = "steps") -> list[tuple[str, int, float]]:
     ).fetchall()
 
 
-def values_by_activity(con, column: str, steps: str = "steps") -> dict[str, list[str]]:
+def values_by_activity(con, column: str, events: str = "events") -> dict[str, list[str]]:
     """Activity to the values of `column` seen with it, most frequent first."""
     rows = con.execute(
         f"""SELECT activity, list({column} ORDER BY n DESC, {column}) FROM (
-            SELECT activity, {column}, count(*) AS n FROM {steps}
+            SELECT activity, {column}, count(*) AS n FROM {events}
             WHERE {column} IS NOT NULL AND trim({column}) <> '' GROUP BY ALL)
         GROUP BY activity ORDER BY activity"""
     ).fetchall()
     return {a: list(v) for a, v in rows}
 
 
-def distinct_values(con, column: str, steps: str = "steps") -> list[tuple[str, int]]:
+def distinct_values(con, column: str, events: str = "events") -> list[tuple[str, int]]:
     """Values of `column` with their number of cases, most cases first."""
     return con.execute(
-        f"""SELECT {column}, count(DISTINCT case_id) AS n FROM {steps}
-        WHERE {column} IS NOT NULL AND trim({column}) <> '' GROUP BY ALL
-        ORDER BY n DESC, {column}"""
+        f"""SELECT {column}, count(*)::BIGINT AS n FROM (
+            SELECT DISTINCT case_id, {column} FROM {events}
+            WHERE {column} IS NOT NULL AND trim({column}) <> '')
+        GROUP BY ALL ORDER BY n DESC, {column}"""
+    ).fetchall()
+
+
+# --- comparison with a designed map (see overlay) ---------------------------------------------
+
+ENTRY = " entry"
+"""The source of a case's first move in `designed`: no touchpoint id can start with a space."""
+
+
+def project(con, mapping: dict[str, str], steps: str = "msteps") -> list[tuple[str, int]]:
+    """Build `steps` from the events whose activity `mapping` names, as touchpoint ids.
+
+    When every activity is mapped, the order of `steps` holds and its activities are only
+    renamed; else the mapped events are ordered anew. Returns the (activity, events) left out,
+    most events first.
+    """
+    con.execute("CREATE OR REPLACE TEMP TABLE tp_map (activity VARCHAR, touchpoint VARCHAR)")
+    if mapping:
+        con.executemany("INSERT INTO tp_map VALUES (?, ?)", sorted(mapping.items()))
+    left_out = con.execute(
+        """SELECT activity, count(*)::BIGINT AS n FROM events
+        WHERE activity NOT IN (SELECT activity FROM tp_map) GROUP BY ALL ORDER BY n DESC, 1"""
+    ).fetchall()
+    if left_out:
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE mapped AS
+            SELECT e.case_id, m.touchpoint AS activity, e.ts, e.rowid + 1 AS row
+            FROM events e JOIN tp_map m ON e.activity = m.activity"""
+        )
+        build_steps(con, "mapped", steps, row="row")
+    else:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {steps} AS
+            SELECT s.case_id, a.touchpoint AS activity, s.ts, s.row, s.pos,
+                   b.touchpoint AS next_activity, s.next_ts, s.prev_row
+            FROM steps s JOIN tp_map a ON s.activity = a.activity
+            LEFT JOIN tp_map b ON s.next_activity = b.activity"""
+        )
+        con.execute(f"DROP TABLE IF EXISTS {steps}_variants")
+    return left_out
+
+
+def case_outcomes(
+    con, designed: list[tuple[str, str]], goals: list[str], linear: bool, steps: str = "msteps"
+) -> list[tuple[str | None, str, bool, bool, int]]:
+    """(segment, last touchpoint, reached a goal, follows the map, cases), grouped.
+
+    A case's segment is the persona column of its first event (found in `events` by row). It
+    follows the map when its first touchpoint is an entry and every move is in `designed`
+    ((ENTRY, first) and (a, b), with b = `exit` for the case's end; a case may end at a goal);
+    a linear journey's case is judged up to its first goal. One join with `designed`, one
+    aggregate per case.
+    """
+    con.execute("CREATE OR REPLACE TEMP TABLE designed (source VARCHAR, target VARCHAR)")
+    con.executemany("INSERT INTO designed VALUES (?, ?)", designed)
+    con.execute("CREATE OR REPLACE TEMP TABLE goals (touchpoint VARCHAR)")
+    con.executemany("INSERT INTO goals VALUES (?)", [(g,) for g in goals])
+    after_goal = "goal_pos IS NOT NULL AND bad_pos >= goal_pos" if linear else "FALSE"
+    return con.execute(
+        f"""WITH moves AS (
+            SELECT s.case_id, s.pos, s.row, s.activity, s.next_activity,
+                   g.touchpoint IS NOT NULL AS is_goal,
+                   d.source IS NOT NULL OR (g.touchpoint IS NOT NULL AND s.next_activity IS NULL)
+                       AS designed,
+                   s.pos > 1 OR e.source IS NOT NULL AS entry_ok
+            FROM {steps} s
+            LEFT JOIN goals g ON s.activity = g.touchpoint
+            LEFT JOIN designed d
+                ON d.source = s.activity AND d.target = coalesce(s.next_activity, 'exit')
+            LEFT JOIN designed e ON s.pos = 1 AND e.source = '{ENTRY}' AND e.target = s.activity),
+        cases AS (
+            SELECT case_id, any_value(row) FILTER (WHERE pos = 1) AS first_row,
+                   any_value(activity) FILTER (WHERE next_activity IS NULL) AS last,
+                   min(pos) FILTER (WHERE is_goal) AS goal_pos,
+                   min(pos) FILTER (WHERE NOT designed) AS bad_pos,
+                   bool_and(entry_ok) AS entry_ok
+            FROM moves GROUP BY case_id)
+        SELECT e.persona AS segment, last, goal_pos IS NOT NULL AS reached,
+               entry_ok AND (bad_pos IS NULL OR {after_goal}) AS follows, count(*)::BIGINT
+        FROM cases c JOIN events e ON e.rowid = c.first_row - 1 GROUP BY ALL ORDER BY ALL"""
     ).fetchall()

@@ -1,8 +1,9 @@
 """Read event logs (CSV, Parquet, XES) into a DuckDB table of normalised columns.
 
-Every reader ends in the table `events(row, case_id, activity, ts, channel, screen, persona)`:
-`row` is the event's 1-based position in the file, `ts` a UTC TIMESTAMP, the optional columns
-NULL when the log has none. Within a case events are ordered by `ts`, ties by `row` (as pm4py).
+Every reader ends in the table `events(case_id, activity, ts, utc_offset, channel, screen,
+persona)` in file order (`rowid`; the 1-based `row` of messages is rowid + 1), `ts` a
+UTC TIMESTAMP, the optional columns NULL when the log has none. `read_log` also builds `steps`
+(see queries). Within a case events are ordered by `ts`, ties by `row` (as pm4py).
 """
 
 from __future__ import annotations
@@ -31,7 +32,16 @@ CANDIDATES = {
 """Column names tried, in order, for a role not named by an option: journeyctl's own
 `simulate --events` header, then the XES / pm4py names."""
 
-_OFFSET = r"(Z|[+-]\d\d(:?\d\d)?)$"
+_OFFSET = """CASE
+    WHEN length({t}) <= 10 THEN ''
+    WHEN right({t}, 1) IN ('Z', 'z') THEN 'Z'
+    WHEN left(right({t}, 6), 1) IN ('+', '-') AND left(right({t}, 3), 1) = ':' THEN right({t}, 6)
+    WHEN left(right({t}, 5), 1) IN ('+', '-') THEN right({t}, 5)
+    WHEN left(right({t}, 3), 1) IN ('+', '-') THEN right({t}, 3)
+    WHEN regexp_matches(right({t}, 1), '[A-Za-z]') THEN 'zone name'
+    ELSE '' END"""
+"""SQL: the UTC offset a timestamp text ends with (`Z`, `+02:00`, `-0500`, ...), '' if none.
+Only the end of the text is looked at: cheaper than a regular expression on every row."""
 
 
 @dataclass(frozen=True)
@@ -74,24 +84,25 @@ def read_log(path: Path, columns: Columns = Columns(), con=None) -> EventLog:
             with tempfile.TemporaryDirectory(prefix="journeyctl-xes-") as tmp:
                 csv_path = Path(tmp) / "events.csv"
                 available = _xes_to_csv(path, csv_path, _wanted(columns))
-                resolved = _resolve(columns, available, path)
-                _load(con, _csv_source(csv_path), resolved)
-        else:
-            if name.endswith((".parquet", ".pq")):
-                source = f"read_parquet({_quote(path)})"
-            elif name.endswith((".csv", ".csv.gz", ".tsv", ".txt")):
-                source = _csv_source(path)
-            else:
-                raise UsageError(f"{path}: unknown log format; use .csv, .parquet, .xes or .xes.gz")
-            available = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
-            resolved = _resolve(columns, available, path)
-            _load(con, source, resolved)
+                return _ingest(con, path, _csv_source(csv_path), columns, available)
+        if name.endswith((".parquet", ".pq")):
+            return _ingest(con, path, f"read_parquet({_quote(path)})", columns)
+        if name.endswith((".csv", ".csv.gz", ".tsv", ".txt")):
+            return _ingest(con, path, _csv_source(path), columns)
+        raise UsageError(f"{path}: unknown log format; use .csv, .parquet, .xes or .xes.gz")
     except duckdb.Error as exc:
         raise InputError(f"{path}: cannot read: {_first_line(exc)}") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    log = EventLog(con, path, resolved)
-    _check(log)
+
+
+def _ingest(con, path: Path, source: str, columns: Columns, available=None) -> EventLog:
+    """Resolve the columns of `source`, load it as `events`, check it and build `steps`."""
+    if available is None:
+        available = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+    log = EventLog(con, path, _resolve(columns, available, path))
+    _load(con, source, log.columns)
+    _check(log, source)
     return log
 
 
@@ -140,67 +151,68 @@ def _resolve(columns: Columns, available: list[str], path: Path) -> Columns:
 
 
 def _load(con, source: str, cols: Columns) -> None:
-    """Create `events` from `source` (columns cast to text, timestamps parsed to UTC)."""
+    """Create `events` from `source` in one pass: text columns, timestamps parsed to UTC.
+
+    The file order is the table's `rowid` (DuckDB keeps insertion order); `row` = rowid + 1.
+    """
 
     def text(role: str) -> str:
         name = getattr(cols, role)
         return f"CAST({_ident(name)} AS VARCHAR)" if name else "CAST(NULL AS VARCHAR)"
 
+    t = text("timestamp")
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE raw_events AS
+        f"""CREATE OR REPLACE TEMP TABLE events AS
         SELECT {text("case")} AS case_id, {text("activity")} AS activity,
-               {text("timestamp")} AS ts_text, {text("channel")} AS channel,
-               {text("screen")} AS screen, {text("persona")} AS persona
+               CAST(TRY_CAST({t} AS TIMESTAMPTZ) AS TIMESTAMP) AS ts,
+               {_OFFSET.format(t=t)} AS utc_offset,
+               {text("channel")} AS channel, {text("screen")} AS screen,
+               {text("persona")} AS persona
         FROM {source}"""
     )
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE events AS
-        SELECT rowid + 1 AS row, case_id, activity,
-               CAST(TRY_CAST(trim(ts_text) AS TIMESTAMPTZ) AS TIMESTAMP) AS ts,
-               ts_text, channel, screen, persona
-        FROM raw_events"""
-    )
-    con.execute("DROP TABLE raw_events")
 
 
-def _check(log: EventLog) -> None:
+def _check(log: EventLog, source: str) -> None:
     """Refuse empty logs and rows without case, activity or a readable timestamp; warn."""
     con, path = log.con, log.path
-    if con.execute("SELECT count(*) FROM events").fetchone()[0] == 0:
+    n, no_case, no_activity, bad_ts, naive = con.execute(
+        """SELECT count(*),
+               min(rowid) FILTER (WHERE case_id IS NULL OR case_id = ''),
+               min(rowid) FILTER (WHERE activity IS NULL OR activity = ''),
+               min(rowid) FILTER (WHERE ts IS NULL),
+               min(rowid) FILTER (WHERE utc_offset = '')
+        FROM events"""
+    ).fetchone()
+    if n == 0:
         raise InputError(f"{path}: the log has no events")
-    for role, expr in (("case", "case_id"), ("activity", "activity")):
-        bad = con.execute(
-            f"SELECT min(row) FROM events WHERE {expr} IS NULL OR trim({expr}) = ''"
-        ).fetchone()[0]
+    for role, bad in (("case", no_case), ("activity", no_activity)):
         if bad is not None:
             raise InputError(
-                f"{path}: row {bad}: empty {role} (column {getattr(log.columns, role)!r})"
+                f"{path}: row {bad + 1}: empty {role} (column {getattr(log.columns, role)!r})"
             )
-    bad = con.execute(
-        "SELECT row, ts_text FROM events WHERE ts IS NULL ORDER BY row LIMIT 1"
-    ).fetchone()
-    if bad is not None:
+    if bad_ts is not None:
+        column = log.columns.timestamp
+        (value,) = con.execute(
+            f"SELECT CAST({_ident(column)} AS VARCHAR) FROM {source} LIMIT 1 OFFSET {bad_ts}"
+        ).fetchone()
         raise InputError(
-            f"{path}: row {bad[0]}: cannot read timestamp {bad[1]!r} "
-            f"(column {log.columns.timestamp!r}); use ISO 8601, e.g. 2026-01-31T09:30:00+01:00"
+            f"{path}: row {bad_ts + 1}: cannot read timestamp {value!r} (column {column!r}); "
+            "use ISO 8601, e.g. 2026-01-31T09:30:00+01:00"
         )
-    offsets = con.execute(
-        f"""SELECT DISTINCT regexp_extract(trim(ts_text), '{_OFFSET}') AS o FROM events
-        ORDER BY o"""
-    ).fetchall()
-    log.offsets = tuple(o[0] for o in offsets)
-    if "" in log.offsets and len(log.offsets) > 1:
-        row = con.execute(
-            f"""SELECT min(row) FROM events
-            WHERE regexp_extract(trim(ts_text), '{_OFFSET}') = ''"""
-        ).fetchone()[0]
+    log.offsets = tuple(
+        o
+        for (o,) in con.execute(
+            "SELECT DISTINCT utc_offset FROM events ORDER BY utc_offset"
+        ).fetchall()
+    )
+    if naive is not None and len(log.offsets) > 1:
         log.warnings.append(
-            f"mixed time zones: some timestamps have a UTC offset, others (first at row {row}) "
-            "have none and are taken as UTC"
+            f"mixed time zones: some timestamps have a UTC offset, others (first at row "
+            f"{naive + 1}) have none and are taken as UTC"
         )
-    con.execute("ALTER TABLE events DROP COLUMN ts_text")
-    from journeyctl.eventlog.queries import out_of_order
+    from journeyctl.eventlog.queries import build_steps, out_of_order
 
+    build_steps(con)
     late = out_of_order(con)
     if late.cases:
         log.warnings.append(
@@ -294,4 +306,3 @@ def _xes_to_csv(path: Path, out: Path, wanted: set[str]) -> list[str]:
     except (EOFError, gzip.BadGzipFile) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from None
     return sorted(seen)
-

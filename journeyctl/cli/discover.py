@@ -1,0 +1,164 @@
+"""`journeyctl discover`: read an event log, show its journeys, draft a map from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from journeyctl.cli.app import app
+
+LOG = typer.Argument(..., help="Event log: .csv, .parquet, .xes or .xes.gz.")
+OUTPUT = typer.Option(None, "--output", "-o", help="Write the draft map here.")
+COMPARE = typer.Option(None, "--compare", help="Compare the log with this designed map.")
+MAPPING = typer.Option(None, "--mapping", help="YAML {activity: touchpoint id} for --compare.")
+CASE = typer.Option(None, "--case", help="Case id column (default: case_id, case:concept:name).")
+ACTIVITY = typer.Option(
+    None, "--activity", help="Activity column (default: touchpoint, concept:name)."
+)
+TIMESTAMP = typer.Option(
+    None, "--timestamp", help="Timestamp column (default: timestamp, time:timestamp)."
+)
+CHANNEL = typer.Option(None, "--channel", help="Channel column (default: channel, case:channel).")
+SCREEN = typer.Option(None, "--screen", help="Screen column (default: screen).")
+PERSONA = typer.Option(
+    None, "--persona", help="Persona or segment column (default: persona, segment)."
+)
+
+
+@app.command()
+def discover(
+    log: Path = LOG,
+    output: Path | None = OUTPUT,
+    force: bool = typer.Option(False, "--force", help="Overwrite the --output file."),
+    goal: str | None = typer.Option(
+        None, "--goal", help="Goal activity (default: the most frequent end activity)."
+    ),
+    format: str = typer.Option("text", "--format", "-f", help="Report: text (stderr) or json."),
+    top: int = typer.Option(10, "--top", help="Variants shown in the text report."),
+    compare: Path | None = COMPARE,
+    mapping: Path | None = MAPPING,
+    case: str | None = CASE,
+    activity: str | None = ACTIVITY,
+    timestamp: str | None = TIMESTAMP,
+    channel: str | None = CHANNEL,
+    screen: str | None = SCREEN,
+    persona: str | None = PERSONA,
+) -> int:
+    """Discover journeys in an event log; with -o, write them as a draft map."""
+    import json
+
+    from journeyctl.cli.output import machine_output, stderr
+    from journeyctl.errors import EXIT_OK, UsageError
+    from journeyctl.eventlog.discover import draft_map, facts, to_json
+    from journeyctl.eventlog.readers import Columns, read_log
+
+    if format not in ("text", "json"):
+        raise UsageError(f"unknown format {format!r}; use text or json")
+    if top < 1:
+        raise UsageError(f"--top must be 1 or more, not {top}")
+    if output is not None and output.exists() and not force:
+        raise UsageError(f"{output} exists; pass --force to overwrite it")
+    if mapping is not None and compare is None:
+        raise UsageError("--mapping needs --compare MAP")
+    jmap = None
+    if compare is not None:
+        from journeyctl.lint import load_map
+
+        jmap = load_map(compare)
+    columns = Columns(case, activity, timestamp, channel, screen, persona)
+    elog = read_log(log, columns)
+    found = facts(elog, variants=None if format == "json" else top)
+    draft = draft_map(elog, found, goal) if output is not None else None
+    overlay = None
+    if jmap is not None:
+        from journeyctl.eventlog.overlay import compare_log, read_mapping
+
+        overlay = compare_log(elog, jmap, read_mapping(mapping) if mapping else None)
+
+    console = stderr()
+    for warning in elog.warnings:
+        console.print(_text("warning: ", "bold yellow", warning))
+    if format == "json":
+        report = to_json(elog, found)
+        if overlay is not None:
+            report["compare"] = overlay.to_json()
+        with machine_output(None) as out:
+            json.dump(report, out, indent=2, sort_keys=True, ensure_ascii=False)
+            out.write("\n")
+    else:
+        _print_report(console, elog, found, top)
+        if overlay is not None:
+            from journeyctl.eventlog.overlay import print_overlay
+
+            print_overlay(console, overlay)
+    if draft is not None:
+        _write(output, draft.text)
+        _print_draft(console, output, draft)
+    return EXIT_OK
+
+
+def _write(path: Path, text: str) -> None:
+    from journeyctl.errors import InputError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _text(prefix: str, style: str, message: str):
+    from rich.text import Text
+
+    return Text.assemble((prefix, style), message)
+
+
+def _print_report(console, elog, found, top: int) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    s = found.summary
+    console.print(
+        Text.assemble(
+            (f"{elog.path}", "bold"),
+            f": {s.cases:,} cases, {s.events:,} events, {s.activities} activities, "
+            f"{found.variant_count:,} variant(s), {s.first} to {s.last}",
+        )
+    )
+    if elog.columns.channel:
+        shares = ", ".join(f"{c} {n:,}" for c, n in s.channels)
+        console.print(Text(f"events by channel ({elog.columns.channel}): {shares}"))
+    else:
+        console.print(Text("no channel column: every touchpoint gets the channel `unknown`"))
+    if len(elog.offsets) > 1 or elog.offsets[0] not in ("", "Z", "+00", "+00:00"):
+        offs = ", ".join(o or "none" for o in elog.offsets)
+        console.print(Text(f"timestamp UTC offsets {offs}: normalised to UTC"))
+    shown = min(top, found.variant_count)
+    table = Table(title=f"Top {shown} of {found.variant_count:,} variants", title_justify="left")
+    table.add_column("cases", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("steps", justify="right")
+    table.add_column("variant")
+    for variant, n in found.variants[:top]:
+        table.add_row(f"{n:,}", f"{n / s.cases:.1%}", str(len(variant)), Text(" → ".join(variant)))
+    console.print(table)
+
+
+def _print_draft(console, output: Path, draft) -> None:
+    from rich.text import Text
+
+    console.print(
+        Text.assemble(
+            ("wrote ", "green"),
+            str(output),
+            f": draft map, goal {draft.goal!r}, all touchpoints in stage `unassigned` (see TODO)",
+        )
+    )
+    if draft.dropped_after_goal:
+        console.print(
+            Text(
+                f"note: {draft.dropped_after_goal:,} moves out of the goal are left out "
+                "(walks end at the goal); see them with --format json"
+            )
+        )

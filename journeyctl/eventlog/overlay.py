@@ -1,0 +1,354 @@
+"""Compare what an event log shows with a designed map: moves, fit, dwell and drop-off.
+
+Log activities are aligned with touchpoints (a `--mapping` file first, then the same id, the
+same name or the same id after slugify); events of other activities are left out, so each case
+is compared as the sequence of its mapped events. Designed probabilities are the map's
+weights normalised (no persona). Simulated drop-off is the exact solver's per persona; for all
+cases, the personas of the segments mixed by their numbers of cases.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from journeyctl.errors import InputError, UsageError
+from journeyctl.eventlog import queries as q
+from journeyctl.eventlog.discover import slug_key
+from journeyctl.eventlog.readers import EventLog
+from journeyctl.model import EXIT, JourneyMap
+
+
+@dataclass(frozen=True)
+class Move:
+    """A move out of `source` (None: the journey's entry) to `target` (a touchpoint or exit)."""
+
+    source: str | None
+    target: str
+    observed: int
+    observed_share: float
+    """Share of the observed moves out of `source` (entries: of the cases)."""
+    designed_weight: float | None
+    """The map's weight; None when the map has no such move."""
+    designed_probability: float
+    goal_end: bool = False
+    """A case ending at a goal touchpoint: by design even without an `exit` weight."""
+
+    @property
+    def undesigned(self) -> bool:
+        return self.observed > 0 and not self.designed_weight and not self.goal_end
+
+    @property
+    def unobserved(self) -> bool:
+        return self.observed == 0 and bool(self.designed_weight)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How many cases of a segment follow the map (None: all cases)."""
+
+    segment: str | None
+    persona: str | None
+    """The map's persona the segment stands for, if any."""
+    cases: int
+    following: int
+
+    @property
+    def share(self) -> float:
+        return self.following / self.cases if self.cases else 0.0
+
+
+@dataclass(frozen=True)
+class DropOff:
+    """Share of cases ending at `touchpoint` without reaching a goal: real against simulated."""
+
+    touchpoint: str
+    segment: str | None
+    """The persona column's value (None: all cases)."""
+    persona: str | None
+    cases: int
+    real: float
+    simulated: float | None
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Everything the comparison found, sorted for deterministic output."""
+
+    map_name: str
+    cases: int
+    mapping: dict[str, str]
+    unmapped: list[tuple[str, int]]
+    moves: list[Move]
+    fit: list[Fit]
+    dwell: list[q.Dwell]
+    """Per touchpoint (`activity` holds its id): time to the next mapped event."""
+    dropoff: list[DropOff]
+
+    @property
+    def undesigned(self) -> list[Move]:
+        """Observed moves the map lacks, most frequent first."""
+        return sorted((m for m in self.moves if m.undesigned), key=lambda m: -m.observed)
+
+    @property
+    def unobserved(self) -> list[Move]:
+        """Designed moves nobody took."""
+        return [m for m in self.moves if m.unobserved]
+
+    def to_json(self) -> dict:
+        def rounded(d: dict) -> dict:
+            return {k: round(v, 6) if isinstance(v, float) else v for k, v in d.items()}
+
+        return {
+            "map": self.map_name,
+            "cases": self.cases,
+            "mapping": dict(sorted(self.mapping.items())),
+            "unmapped": [{"activity": a, "events": n} for a, n in self.unmapped],
+            "moves": [rounded(asdict(m)) for m in self.moves],
+            "undesigned": [rounded(asdict(m)) for m in self.undesigned],
+            "unobserved": [rounded(asdict(m)) for m in self.unobserved],
+            "fit": [rounded(asdict(f) | {"share": f.share}) for f in self.fit],
+            "dwell": [rounded(asdict(d)) for d in self.dwell],
+            "dropoff": [rounded(asdict(d)) for d in self.dropoff],
+        }
+
+
+def read_mapping(path: Path) -> dict[str, str | None]:
+    """A `--mapping` file: YAML {activity name: touchpoint id, or null to leave it out}."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in data.items()
+    ):
+        raise InputError(f"{path}: a mapping must be YAML {{activity name: touchpoint id}}")
+    return data
+
+
+def align(
+    activities: list[str], jmap: JourneyMap, explicit: dict[str, str | None] | None = None
+) -> dict[str, str]:
+    """Activity to touchpoint id: `explicit` first, then the same id, the same name, the same
+    id after slugifying both (`Add to cart` matches `add-to-cart`)."""
+    explicit = explicit or {}
+    bad = sorted(v for v in explicit.values() if v is not None and v not in jmap.touchpoint)
+    if bad:
+        raise UsageError(
+            f"the mapping names touchpoints the map lacks: {', '.join(bad)}; "
+            f"the map's touchpoints: {', '.join(t.id for t in jmap.touchpoints)}"
+        )
+    by_name = {t.name: t.id for t in jmap.touchpoints if t.name}
+    by_slug = {slug_key(t.id): t.id for t in jmap.touchpoints}
+    out = {}
+    for a in activities:
+        if a in explicit:
+            tp = explicit[a]
+        elif a in jmap.touchpoint:
+            tp = a
+        else:
+            tp = by_name.get(a) or by_slug.get(slug_key(a))
+        if tp is not None:
+            out[a] = tp
+    return out
+
+
+def compare_log(
+    log: EventLog, jmap: JourneyMap, explicit: dict[str, str | None] | None = None
+) -> Overlay:
+    """Compare `log` with `jmap` (a valid journey map)."""
+    from journeyctl.chain import persona_chain
+    from journeyctl.exact import solve
+
+    con = log.con
+    j = jmap.journey
+    if j is None:
+        raise UsageError("the map has no journey to compare with")
+    activities = [a for a, _, _ in q.activity_profile(con)]
+    mapping = align(activities, jmap, explicit)
+    if not mapping:
+        raise UsageError(
+            "no activity of the log matches a touchpoint of the map; "
+            "write a --mapping file {activity name: touchpoint id}"
+        )
+    unmapped = q.project(con, mapping)
+    chain = persona_chain(jmap, None)
+    moves = _moves(con, jmap, chain)
+    designed = [(q.ENTRY if m.source is None else m.source, m.target) for m in moves]
+    designed = [d for d, m in zip(designed, moves, strict=True) if m.designed_weight]
+    outcomes = q.case_outcomes(con, designed, list(j.goal), j.kind == "linear")
+    personas = _personas(jmap, {seg for seg, *_ in outcomes})
+    exits = {p: solve(jmap, p).exit_probability for p in {None, *personas.values()}}
+    by_segment: dict[str | None, int] = defaultdict(int)
+    for segment, *_, n in outcomes:
+        by_segment[segment] += n
+    cases = sum(by_segment.values())
+    mix: dict[str, float] = defaultdict(float)  # all cases: each its segment's persona
+    for segment, n in by_segment.items():
+        for tp, p in exits[personas.get(segment)].items():
+            mix[tp] += p * n / cases
+    fit = _fit(outcomes, personas)
+    dropoff = _dropoff(outcomes, None, None, dict(mix))
+    for segment in sorted(s for s in personas if personas[s] is not None):
+        dropoff += _dropoff(outcomes, segment, personas[segment], exits[personas[segment]])
+    dwell = q.dwell(con, "msteps")
+    return Overlay(jmap.name, cases, mapping, unmapped, moves, fit, dwell, dropoff)
+
+
+def _moves(con, jmap: JourneyMap, chain) -> list[Move]:
+    observed: dict[tuple[str | None, str], int] = {}
+    for a, b, n in q.directly_follows(con, "msteps"):
+        observed[(a, b)] = n
+    for a, n in q.start_counts(con, "msteps"):
+        observed[(None, a)] = n
+    for a, n in q.end_counts(con, "msteps"):
+        observed[(a, EXIT)] = n
+    designed: dict[tuple[str | None, str], float] = {}
+    for m in jmap.journey.entry:
+        designed[(None, m.target)] = designed.get((None, m.target), 0.0) + m.weight
+    for tp in jmap.touchpoints:
+        for m in tp.next:
+            designed[(tp.id, m.target)] = designed.get((tp.id, m.target), 0.0) + m.weight
+    index = chain.index
+    out_of: dict[str | None, int] = defaultdict(int)
+    for (src, _), n in observed.items():
+        out_of[src] += n
+
+    def probability(src: str | None, dst: str) -> float:
+        if (src, dst) not in designed:
+            return 0.0
+        if src is None:
+            return float(chain.start[index[dst]])
+        i = index[src]
+        return float(chain.exit[i] if dst == EXIT else chain.P[i, index[dst]])
+
+    keys = sorted(set(observed) | set(designed), key=lambda k: (k[0] or "", k[0] is not None, k[1]))
+    return [
+        Move(
+            src,
+            dst,
+            observed.get((src, dst), 0),
+            observed.get((src, dst), 0) / out_of[src] if out_of[src] else 0.0,
+            designed.get((src, dst)),
+            probability(src, dst),
+            goal_end=dst == EXIT and src in jmap.journey.goal,
+        )
+        for src, dst in keys
+    ]
+
+
+def _personas(jmap: JourneyMap, segments: set[str | None]) -> dict[str | None, str | None]:
+    """Segment value to the map's persona id it names (by id, name or slugified id), or None."""
+    by_name = {p.name: p.id for p in jmap.personas if p.name}
+    by_slug = {slug_key(p.id): p.id for p in jmap.personas}
+    out: dict[str | None, str | None] = {}
+    for seg in segments:
+        if seg is None:
+            continue
+        if seg in jmap.persona:
+            out[seg] = seg
+        else:
+            out[seg] = by_name.get(seg) or by_slug.get(slug_key(seg))
+    return out
+
+
+def _fit(outcomes, personas) -> list[Fit]:
+    cases: dict[str | None, int] = defaultdict(int)
+    following: dict[str | None, int] = defaultdict(int)
+    for segment, _, _, fits, n in outcomes:
+        for key in {None, segment}:
+            cases[key] += n
+            following[key] += n if fits else 0
+    order = sorted(cases, key=lambda s: (s is not None, s or ""))
+    return [Fit(s, personas.get(s), cases[s], following[s]) for s in order]
+
+
+def _dropoff(outcomes, segment, persona, exits: dict[str, float]) -> list[DropOff]:
+    mine = [o for o in outcomes if segment is None or o[0] == segment]
+    total = sum(o[4] for o in mine)
+    ended: dict[str, int] = defaultdict(int)
+    for _, last, reached, _, n in mine:
+        if not reached:
+            ended[last] += n
+    tps = sorted(set(ended) | {t for t, p in exits.items() if p > 0})
+    return [
+        DropOff(
+            tp,
+            segment,
+            persona,
+            ended.get(tp, 0),
+            ended.get(tp, 0) / total if total else 0.0,
+            exits.get(tp),
+        )
+        for tp in tps
+    ]
+
+
+def print_overlay(console, ov: Overlay, top: int = 10) -> None:
+    """The comparison for people (rich, on stderr)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    def name(x: str | None) -> str:
+        return "(entry)" if x is None else x
+
+    console.print(Text.assemble(("compared with ", "bold"), ov.map_name, f": {ov.cases:,} cases"))
+    if ov.unmapped:
+        left = ", ".join(f"{a} ({n:,})" for a, n in ov.unmapped)
+        console.print(Text(f"activities matching no touchpoint (left out): {left}"))
+    reached = {m.target for m in ov.moves if m.observed}
+    unreached = sorted({m.source for m in ov.unobserved if m.source not in reached} - {None})
+    for title, moves in (
+        ("Observed moves the map lacks", ov.undesigned[:top]),
+        ("Designed moves never observed", [m for m in ov.unobserved if m.source in reached]),
+    ):
+        if not moves:
+            console.print(Text(f"{title}: none"))
+            continue
+        more = len(ov.undesigned) - top if title.startswith("Observed") else 0
+        t = Table(title=title + (f" (top {top} of {top + more})" if more > 0 else ""),
+                  title_justify="left")  # fmt: skip
+        for col in ("from", "to", "observed", "share of moves out", "designed p"):
+            t.add_column(col, justify="right" if col[0] in "osd" else "left")
+        for m in moves:
+            t.add_row(
+                Text(name(m.source)),
+                Text(m.target),
+                f"{m.observed:,}",
+                f"{m.observed_share:.1%}",
+                f"{m.designed_probability:.1%}",
+            )
+        console.print(t)
+    if unreached:
+        console.print(
+            Text(f"touchpoints no case reaches (their moves unobserved): {', '.join(unreached)}")
+        )
+    t = Table(title="Cases that follow the map", title_justify="left")
+    for col in ("segment", "persona", "cases", "follow"):
+        t.add_column(col, justify="right" if col in ("cases", "follow") else "left")
+    for f in ov.fit:
+        t.add_row(
+            Text(f.segment or "(all)"), Text(f.persona or "-"), f"{f.cases:,}", f"{f.share:.1%}"
+        )
+    console.print(t)
+    t = Table(title="Drop-off: real against simulated (all cases)", title_justify="left")
+    for col in ("touchpoint", "cases", "real", "simulated", "median dwell h", "p90 dwell h"):
+        t.add_column(col, justify="left" if col == "touchpoint" else "right")
+    dwell = {d.activity: d for d in ov.dwell}
+    for d in ov.dropoff:
+        if d.segment is None:
+            w = dwell.get(d.touchpoint)
+            t.add_row(
+                Text(d.touchpoint),
+                f"{d.cases:,}",
+                f"{d.real:.1%}",
+                "-" if d.simulated is None else f"{d.simulated:.1%}",
+                f"{w.median_hours:.2f}" if w else "-",
+                f"{w.p90_hours:.2f}" if w else "-",
+            )
+    console.print(t)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up journeyctl, then run the main job on the bundled example maps:
-# validate them, simulate their personas, render them into out/, and report their gaps.
+# Set up journeyctl, then run the main job on the bundled example maps: validate them,
+# simulate their personas, render them into out/, report their gaps, and compare a
+# simulated event log with the designed map.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -13,16 +14,28 @@ $JC validate maps/
 
 for map in maps/*.yaml; do
   name=$(basename "$map" .yaml)
-  echo "== $name: simulate" >&2
-  $JC simulate "$map" --runs 100000 --seed 1 --exact
-  echo "== $name: render" >&2
-  for view in flow swimlane emotion; do
-    $JC render "$map" --view "$view" --format svg -o "$OUT/$name-$view.svg" --force
-  done
-  $JC render "$map" --view flow --format mermaid -o "$OUT/$name-flow.mmd" --force
-  $JC render "$map" --format html --simulate -o "$OUT/$name.html" --force
+  echo "== $name: simulate (text on the terminal, JSON in $OUT/)" >&2
+  $JC simulate "$map" --runs 100000 --seed 1 --exact --top 5
+  $JC simulate "$map" --runs 100000 --seed 1 --exact -f json -o "$OUT/$name-simulation.json"
+  echo "== $name: render into $OUT/" >&2
+  if command -v dot >/dev/null 2>&1; then
+    for view in flow swimlane emotion; do
+      $JC render "$map" --view "$view" --format svg -o "$OUT/$name-$view.svg"
+    done
+  fi
+  $JC render "$map" --view flow --format mermaid -o "$OUT/$name-flow.mmd"
+  $JC render "$map" --view swimlane --format mermaid -o "$OUT/$name-journey.mmd"
+  $JC render "$map" --format html --simulate -o "$OUT/$name.html"
   echo "== $name: gaps" >&2
-  $JC gaps "$map" --format markdown -o "$OUT/$name-gaps.md" --force
   $JC gaps "$map"
+  $JC gaps "$map" --format markdown -o "$OUT/$name-gaps.md" --coverage-csv "$OUT/$name-coverage.csv"
 done
-echo "Done: open $OUT/*.html in a browser; diagrams are in $OUT/." >&2
+
+echo "== event log: simulated walks read back and compared with the treadmill map" >&2
+$JC simulate maps/treadmill.yaml --runs 20000 --seed 7 --events "$OUT/treadmill-events.csv" --force \
+  -f json -o "$OUT/treadmill-events-simulation.json"
+$JC discover "$OUT/treadmill-events.csv" --goal order-online --top 5 -o "$OUT/treadmill-discovered.yaml" --force
+$JC gaps maps/treadmill.yaml --observed "$OUT/treadmill-events.csv" --format markdown \
+  -o "$OUT/treadmill-observed-gaps.md"
+
+echo "Done. Open $OUT/*.html in a browser; diagrams and reports are in $OUT/." >&2

@@ -27,10 +27,11 @@ def test_rule_documents_both_examples(rule):
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_failing_example_fails_and_passing_example_passes(cli, tmp_path, rule):
     failing = rule.example("Failing")
-    if failing.startswith("("):  # described, not writable as text (e.g. invalid UTF-8)
-        pytest.skip("example is a description")
     path = tmp_path / "example.yaml"
-    path.write_text(failing, encoding="utf-8")
+    if failing.startswith("("):  # described, not text: a file that is not UTF-8
+        path.write_bytes("journeyctl: 1\nchannels: [{id: web, name: Café}]\n".encode("latin-1"))
+    else:
+        path.write_text(failing, encoding="utf-8")
     codes = {f["code"] for f in json.loads(cli("validate", path, "-f", "json").out)["findings"]}
     assert rule.code in codes
     path.write_text(rule.example("Passing"), encoding="utf-8")

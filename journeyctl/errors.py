@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from journeyctl.findings import Finding
 
 EXIT_OK = 0
@@ -17,6 +19,19 @@ class JourneyctlError(Exception):
 
 class UsageError(JourneyctlError):
     """Bad options or arguments (exit 2)."""
+
+
+class OverwriteError(UsageError):
+    """A file the user has would be overwritten without `--force` (exit 2)."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"{path} exists; pass --force to overwrite it")
+
+
+def check_writable(path: Path, force: bool) -> None:
+    """Refuse (OverwriteError) to overwrite an existing file unless `force`."""
+    if path.exists() and not force:
+        raise OverwriteError(path)
 
 
 class InputError(JourneyctlError):

@@ -8,19 +8,13 @@ from pathlib import Path
 
 import numpy as np
 
-from journeyctl.errors import InputError, UsageError
+from journeyctl.errors import InputError, OverwriteError, check_writable
 from journeyctl.model import JourneyMap
 from journeyctl.simulation import Walks
 
 EVENTS_HEADER = ("case_id", "persona", "touchpoint", "stage", "channel", "screen", "timestamp")
 EPOCH = np.datetime64("2026-01-01T00:00:00", "s")
 """Every simulated walk starts here (UTC); timestamps add the walk's simulated hours."""
-
-
-def check_writable(path: Path, force: bool) -> None:
-    """Refuse (UsageError) to overwrite an existing file unless `force`."""
-    if path.exists() and not force:
-        raise UsageError(f"{path} exists; pass --force to overwrite it")
 
 
 def timestamps(hours: np.ndarray) -> np.ndarray:
@@ -64,7 +58,7 @@ def write_events(path: Path, jmap: JourneyMap, all_walks: Sequence[Walks], force
                 )
                 rows += len(ev.walk)
     except FileExistsError:
-        raise UsageError(f"{path} exists; pass --force to overwrite it") from None
+        raise OverwriteError(path) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     return rows

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from journeyctl.errors import UsageError
+from journeyctl.errors import UsageError, check_writable
 
 SCHEMA_NAME = "journeyctl.schema.json"
 """Written beside the map: templates name it in their `yaml-language-server` modeline."""
@@ -48,8 +48,7 @@ def init(directory: Path, name: str, force: bool = False) -> list[Path]:
     if name not in available:
         raise UsageError(f"no template {name!r}; choose one of {', '.join(available)}")
     target = directory / f"{name}.yaml"
-    if target.exists() and not force:
-        raise UsageError(f"{target} exists; pass --force to overwrite it")
+    check_writable(target, force)
     directory.mkdir(parents=True, exist_ok=True)
     target.write_text(available[name].text, encoding="utf-8", newline="\n")
     written = [target]

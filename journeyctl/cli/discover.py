@@ -49,7 +49,7 @@ def discover(
     import json
 
     from journeyctl.cli.output import machine_output, stderr
-    from journeyctl.errors import EXIT_OK, UsageError
+    from journeyctl.errors import EXIT_OK, UsageError, check_writable
     from journeyctl.eventlog.discover import draft_map, facts, to_json
     from journeyctl.eventlog.readers import Columns, read_log
 
@@ -57,8 +57,8 @@ def discover(
         raise UsageError(f"unknown format {format!r}; use text or json")
     if top < 1:
         raise UsageError(f"--top must be 1 or more, not {top}")
-    if output is not None and output.exists() and not force:
-        raise UsageError(f"{output} exists; pass --force to overwrite it")
+    if output is not None:
+        check_writable(output, force)
     if mapping is not None and compare is None:
         raise UsageError("--mapping needs --compare MAP")
     jmap = None

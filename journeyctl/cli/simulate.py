@@ -31,7 +31,7 @@ def simulate(
     """Simulate customers walking the journey: conversion, drop-off, paths, mix and time."""
     from journeyctl.chain import get_persona
     from journeyctl.cli.output import machine_output, stderr
-    from journeyctl.errors import UsageError
+    from journeyctl.errors import UsageError, check_writable
     from journeyctl.lint import load_map
 
     if format not in FORMATS:
@@ -47,8 +47,6 @@ def simulate(
     for name in names:
         get_persona(jmap, name)
     if events is not None:
-        from journeyctl.sim_events import check_writable
-
         check_writable(events, force)
 
     from journeyctl.exact import solve

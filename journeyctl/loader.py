@@ -90,6 +90,8 @@ def load_bytes(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> LoadR
     except _Abort as abort:
         return LoadResult(None, [*builder.findings, abort.finding])
     except yaml.MarkedYAMLError as exc:
+        if _LIBYAML_DEPTH in (exc.problem or ""):  # libyaml ≥ 0.2.5 stops at depth 1000
+            return LoadResult(None, [*builder.findings, _depth_finding(exc, file, limits)])
         return LoadResult(None, [*builder.findings, _syntax_finding(exc, text, file)])
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         return LoadResult(None, [*builder.findings, _reader_finding(exc, text, file)])
@@ -103,6 +105,23 @@ def _encoding_finding(data: bytes, pos: int, file: str) -> Finding:
         Span.point(file, line, col),
         f"byte 0x{data[pos]:02x} is not valid UTF-8",
         "save the file as UTF-8 (your editor's 'save with encoding' option)",
+    )
+
+
+_LIBYAML_DEPTH = "exceeded maximum nesting depth"
+
+
+def _depth_finding(exc: yaml.MarkedYAMLError, file: str, limits: Limits) -> Finding:
+    mark = exc.problem_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return _too_deep(Span.point(file, line, col), limits)
+
+
+def _too_deep(span: Span, limits: Limits) -> Finding:
+    return R.RESOURCE_LIMIT.at(
+        span,
+        f"nesting is deeper than {limits.max_depth} levels",
+        "a journey map needs only a few levels; flatten this structure",
     )
 
 
@@ -202,13 +221,7 @@ class _Builder:
             value = self.scalar(event, path)
         elif isinstance(event, ev.SequenceStartEvent | ev.MappingStartEvent):
             if depth > self.limits.max_depth:
-                raise _Abort(
-                    R.RESOURCE_LIMIT.at(
-                        _span(self.file, event),
-                        f"nesting is deeper than {self.limits.max_depth} levels",
-                        "a journey map needs only a few levels; flatten this structure",
-                    )
-                )
+                raise _Abort(_too_deep(_span(self.file, event), self.limits))
             self.count(1, event)
             self.check_tag(event, _SEQ if isinstance(event, ev.SequenceStartEvent) else _MAP)
             if isinstance(event, ev.SequenceStartEvent):

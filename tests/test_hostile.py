@@ -30,6 +30,7 @@ def _big_mapping() -> bytes:
 HOSTILE = {
     "alias-bomb": (_alias_bomb(), "JM005"),
     "deep-nesting": (b"[" * 10_000 + b"]" * 10_000 + b"\n", "JM005"),
+    "deep-nesting-100": (b"[" * 100 + b"]" * 100 + b"\n", "JM005"),
     "python-tag": (b"journeyctl: 1\nx: !!python/object/apply:os.system ['echo pwned']\n", "JM004"),
     "invalid-utf8": (b"journeyctl: 1\nname: caf\xe9\n", "JM006"),
     "random-bytes": (random.Random(7).randbytes(4096), "JM00"),

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from mapgen import map_text  # noqa: E402
 
 from journeyctl.gaps import find_gaps  # noqa: E402
-from journeyctl.lint import load_map  # noqa: E402
+from journeyctl.lint.load import load_map  # noqa: E402
 
 
 def _time(path: Path) -> None:

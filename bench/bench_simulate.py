@@ -34,9 +34,9 @@ def main() -> None:
     parser.add_argument("--persona", default="enthusiast")
     args = parser.parse_args()
 
-    from journeyctl.lint import load_map
-    from journeyctl.sim_report import summarise
-    from journeyctl.simulation import simulate
+    from journeyctl.lint.load import load_map
+    from journeyctl.markov.montecarlo import simulate
+    from journeyctl.markov.summary import summarise
 
     jmap = load_map(MAP)
     t0, c0 = time.perf_counter(), time.process_time()

@@ -11,8 +11,8 @@ from xml.etree import ElementTree as ET
 import pytest
 from conftest import ROOT, SHARED
 
-from journeyctl.reporters.github import escape_data, escape_property
-from journeyctl.rules import all_rules
+from journeyctl.lint.reporters.github import escape_data, escape_property
+from journeyctl.lint.rules import all_rules
 
 DATA = ROOT / "tests" / "data" / "ci"
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"

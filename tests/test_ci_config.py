@@ -8,7 +8,7 @@ import shutil
 import pytest
 from conftest import ROOT
 
-from journeyctl.config import Config, discover
+from journeyctl.lint.config import Config, discover
 
 DATA = ROOT / "tests" / "data" / "ci"
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import ROOT
 
-from journeyctl.disables import directives
+from journeyctl.lint.suppressions import directives
 
 BAD = (ROOT / "tests" / "data" / "ci" / "bad.yaml").read_text(encoding="utf-8")
 LINES = BAD.splitlines()

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from conftest import ROOT
 
-from journeyctl.diff import FieldChange, Side, compare
+from journeyctl.diff.compare import FieldChange, Side, compare
 
 DATA = ROOT / "tests" / "data" / "ci"
 GOOD = (DATA / "good.yaml").read_text(encoding="utf-8")

@@ -19,7 +19,7 @@ from conftest import ROOT, SHARED
 from journeyctl.eventlog import queries as q
 from journeyctl.eventlog.discover import assign_ids, slugify
 from journeyctl.eventlog.readers import Columns, read_log
-from journeyctl.lint import load_map
+from journeyctl.lint.load import load_map
 
 RECEIPT = SHARED / "data" / "receipt.csv"
 DATA = ROOT / "tests" / "data" / "eventlog"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from conftest import ROOT
 
-from journeyctl.eventlog.observed import observed_gaps
+from journeyctl.core.findings import Severity
 from journeyctl.eventlog.overlay import compare_log
 from journeyctl.eventlog.readers import read_log
-from journeyctl.findings import Severity
 from journeyctl.gaps.model import GapReport
-from journeyctl.lint import load_map
+from journeyctl.gaps.observed import observed_gaps
+from journeyctl.lint.load import load_map
 
 DATA = ROOT / "tests" / "data" / "eventlog"
 SHOP_MAP, SHOP_LOG = DATA / "shop.yaml", DATA / "shop.csv"

@@ -9,11 +9,11 @@ import numpy as np
 from conftest import ROOT
 from test_eventlog import RECEIPT
 
-from journeyctl.chain import persona_chain
+from journeyctl.core.model import EXIT
 from journeyctl.eventlog.overlay import align, compare_log
 from journeyctl.eventlog.readers import read_log
-from journeyctl.lint import load_map
-from journeyctl.model import EXIT
+from journeyctl.lint.load import load_map
+from journeyctl.markov.chain import persona_chain
 
 DATA = ROOT / "tests" / "data" / "eventlog"
 SHOP_MAP, SHOP_LOG = DATA / "shop.yaml", DATA / "shop.csv"

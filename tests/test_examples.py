@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from journeyctl.lint import load_map
-from journeyctl.model import EXIT
+from journeyctl.core.model import EXIT
+from journeyctl.lint.load import load_map
 
 ROOT = Path(__file__).resolve().parent.parent
 MAPS = ROOT / "maps"

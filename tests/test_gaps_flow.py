@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from conftest import MAPS
 
-from journeyctl.chain import persona_chain
 from journeyctl.gaps import context_for, coverage, find_gaps
 from journeyctl.gaps.flow import persona_flow
-from journeyctl.lint import load_map
+from journeyctl.lint.load import load_map
+from journeyctl.markov.chain import persona_chain
 
 TWO_STEP = Path(__file__).parent / "data" / "gaps" / "two-step.yaml"
 
@@ -106,7 +106,7 @@ def test_brand_run_stage_and_goal_without_kpi():
 def test_added_gaps_keep_order_and_show_in_every_format(two_step):
     import io
 
-    from journeyctl.findings import Severity
+    from journeyctl.core.findings import Severity
     from journeyctl.gaps.formats import WRITERS
     from journeyctl.gaps.model import GapType
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from journeyctl.limits import Limits
-from journeyctl.loader import load_bytes
+from journeyctl.core.limits import Limits
+from journeyctl.lint.loader import load_bytes
 
 
 def _load(text: str, **limits):

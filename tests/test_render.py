@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from journeyctl.lint import load_map
+from journeyctl.lint.load import load_map
 from journeyctl.render.formats import SUPPORTED
 from journeyctl.render.mermaid import journey_text, label_text
 

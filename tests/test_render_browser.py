@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from journeyctl.lint import load_map
+from journeyctl.lint.load import load_map
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "tests" / "js"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journeyctl.lint import load_map
-from journeyctl.model import EXIT
+from journeyctl.core.model import EXIT
+from journeyctl.lint.load import load_map
 from journeyctl.render import style
 from journeyctl.render.emotion import emotions
 from journeyctl.render.flow import START, persona_overlay, probabilities

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from journeyctl.rules import all_rules
+from journeyctl.lint.rules import all_rules
 
 RULES = list(all_rules().values())
 

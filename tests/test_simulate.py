@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from journeyctl.exact import solve
-from journeyctl.lint import load_map
-from journeyctl.sim_report import summarise, wilson
-from journeyctl.simulation import CUT, simulate
+from journeyctl.lint.load import load_map
+from journeyctl.markov.exact import solve
+from journeyctl.markov.montecarlo import CUT, simulate
+from journeyctl.markov.summary import summarise, wilson
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "simulate"
@@ -260,7 +260,7 @@ def test_text_report_to_a_file_is_plain(cli, tmp_path):
 
 
 def test_alias_draws_follow_the_row_and_never_a_zero_column():
-    from journeyctl.sim_draw import Alias
+    from journeyctl.markov.sampling import Alias
 
     probs = np.array([[0.5, 0.0, 0.25, 0.25], [0.0, 0.0, 0.0, 1.0], [0.1, 0.2, 0.3, 0.4]])
     table = Alias.of(probs)

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from journeyctl.chain import persona_chain
-from journeyctl.errors import UsageError
-from journeyctl.exact import solve
-from journeyctl.lint import load_map
+from journeyctl.core.errors import UsageError
+from journeyctl.lint.load import load_map
+from journeyctl.markov.chain import persona_chain
+from journeyctl.markov.exact import solve
 
 DATA = Path(__file__).parent / "data" / "simulate"
 

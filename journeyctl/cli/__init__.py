@@ -11,9 +11,9 @@ import pkgutil
 import sys
 
 from journeyctl.cli.app import app
-from journeyctl.errors import EXIT_USAGE, InvalidMapError, JourneyctlError
+from journeyctl.core.errors import EXIT_USAGE, InvalidMapError, JourneyctlError
 
-_SUPPORT = {"app", "output"}
+_SUPPORT = {"app", "errors", "options", "output"}
 for _info in pkgutil.iter_modules(__path__):  # each command module registers itself on `app`
     if _info.name not in _SUPPORT:
         importlib.import_module(f"{__name__}.{_info.name}")

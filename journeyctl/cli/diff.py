@@ -24,10 +24,10 @@ def diff_command(
     (2 for unreadable input)."""
     import sys
 
-    from journeyctl import diff_report
     from journeyctl.cli.output import machine_output
-    from journeyctl.diff import compare_git, compare_paths
-    from journeyctl.errors import UsageError
+    from journeyctl.core.errors import UsageError
+    from journeyctl.diff import report as diff_report
+    from journeyctl.diff.compare import compare_git, compare_paths
 
     if format not in diff_report.FORMATS:
         raise UsageError(f"unknown format {format!r}; use {', '.join(diff_report.FORMATS)}")

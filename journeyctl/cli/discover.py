@@ -49,7 +49,7 @@ def discover(
     import json
 
     from journeyctl.cli.output import machine_output, stderr
-    from journeyctl.errors import EXIT_OK, UsageError, check_writable
+    from journeyctl.core.errors import EXIT_OK, UsageError, check_writable
     from journeyctl.eventlog.discover import draft_map, facts, to_json
     from journeyctl.eventlog.readers import Columns, read_log
 
@@ -63,7 +63,7 @@ def discover(
         raise UsageError("--mapping needs --compare MAP")
     jmap = None
     if compare is not None:
-        from journeyctl.lint import load_map
+        from journeyctl.lint.load import load_map
 
         jmap = load_map(compare)
     columns = Columns(case, activity, timestamp, channel, screen, persona)
@@ -99,7 +99,7 @@ def discover(
 
 
 def _write(path: Path, text: str) -> None:
-    from journeyctl.errors import InputError
+    from journeyctl.core.errors import InputError
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -81,11 +81,11 @@ def gaps(
 def run_gaps(options: GapsOptions) -> int:
     """Check the options, find the gaps, write the report; the exit code (1: `--fail-on` hit)."""
     from journeyctl.cli.output import machine_output, stderr
-    from journeyctl.errors import EXIT_FINDINGS, EXIT_OK, UsageError
-    from journeyctl.findings import Severity
+    from journeyctl.core.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+    from journeyctl.core.findings import Severity
     from journeyctl.gaps import chosen_personas, coverage, find_gaps, formats
     from journeyctl.gaps.report import print_report
-    from journeyctl.lint import load_map
+    from journeyctl.lint.load import load_map
 
     if options.format not in FORMATS:
         raise UsageError(f"unknown format {options.format!r}; use one of {', '.join(FORMATS)}")
@@ -98,7 +98,7 @@ def run_gaps(options: GapsOptions) -> int:
     jmap = load_map(options.map_path)
     report = find_gaps(jmap, options.personas)
     if options.observed is not None:
-        from journeyctl.eventlog.observed import gaps_from_log
+        from journeyctl.gaps.observed import gaps_from_log
 
         found = gaps_from_log(jmap, options.observed, options.mapping, options.columns)
         report.extend(g for g in found if g.persona is None or g.persona in report.personas)

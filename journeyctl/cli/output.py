@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import TextIO
 
-from journeyctl.errors import InputError
+from journeyctl.core.errors import InputError
 
 
 @cache
@@ -39,8 +39,8 @@ def machine_output(path: Path | None) -> Iterator[TextIO]:
 
 def print_findings(findings) -> None:
     """Findings for people, on stderr (used when a command refuses an invalid map)."""
-    from journeyctl.lint import LintReport
-    from journeyctl.reporters.text import TextReporter
+    from journeyctl.lint.engine import LintReport
+    from journeyctl.lint.reporters.text import TextReporter
 
     files = sorted({f.span.file for f in findings})
     TextReporter().write(LintReport(files=files, findings=list(findings)), sys.stderr)

@@ -30,8 +30,8 @@ def render(
     """Draw a map as DOT, SVG, PNG, PDF, Mermaid or a self-contained HTML workshop report."""
     import sys
 
-    from journeyctl.errors import EXIT_OK, UsageError
-    from journeyctl.lint import load_map
+    from journeyctl.core.errors import EXIT_OK, UsageError
+    from journeyctl.lint.load import load_map
     from journeyctl.render.formats import BINARY, Request, check, render
 
     request = Request(view, format, persona, page, simulate)
@@ -52,7 +52,7 @@ def render(
 def _write_bytes(data: bytes, output: Path | None) -> None:
     import sys
 
-    from journeyctl.errors import InputError
+    from journeyctl.core.errors import InputError
 
     if output is None:
         sys.stdout.flush()

@@ -19,8 +19,8 @@ def rules_command(
     from rich.table import Table
 
     from journeyctl.cli.output import stderr
-    from journeyctl.errors import UsageError
-    from journeyctl.rules import all_rules
+    from journeyctl.core.errors import UsageError
+    from journeyctl.lint.rules import all_rules
 
     rules = list(all_rules().values())
     if code:

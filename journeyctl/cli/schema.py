@@ -15,7 +15,7 @@ def schema_command(
 ) -> int:
     """Print the JSON Schema (draft 2020-12) of map files, for editors and other tools."""
     from journeyctl.cli.output import machine_output
-    from journeyctl.schema import schema_text
+    from journeyctl.lint.schema import schema_text
 
     with machine_output(output) as out:
         out.write(schema_text())

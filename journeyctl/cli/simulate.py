@@ -29,10 +29,10 @@ def simulate(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here."),
 ) -> int:
     """Simulate customers walking the journey: conversion, drop-off, paths, mix and time."""
-    from journeyctl.chain import get_persona
     from journeyctl.cli.output import machine_output, stderr
-    from journeyctl.errors import UsageError, check_writable
-    from journeyctl.lint import load_map
+    from journeyctl.core.errors import UsageError, check_writable
+    from journeyctl.lint.load import load_map
+    from journeyctl.markov.chain import get_persona
 
     if format not in FORMATS:
         raise UsageError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
@@ -49,9 +49,9 @@ def simulate(
     if events is not None:
         check_writable(events, force)
 
-    from journeyctl.exact import solve
-    from journeyctl.sim_report import summarise
-    from journeyctl.simulation import simulate as walk
+    from journeyctl.markov.exact import solve
+    from journeyctl.markov.montecarlo import simulate as walk
+    from journeyctl.markov.summary import summarise
 
     progress = _Progress(len(names) * runs)
     kept, reports = [], []  # kept: the walks, for --events
@@ -66,12 +66,12 @@ def simulate(
     finally:
         progress.close()
     if events is not None:
-        from journeyctl.sim_events import write_events
+        from journeyctl.markov.events import write_events
 
         rows = write_events(events, jmap, kept, force)
         stderr().print(f"wrote {rows} visits to {events}", markup=False)
     if format == "text":
-        from journeyctl.sim_text import render
+        from journeyctl.markov.text import render
 
         if output is None:
             render(stderr(), jmap, reports, seed)
@@ -81,7 +81,7 @@ def simulate(
             with machine_output(output) as out:
                 render(Console(file=out, width=100, no_color=True), jmap, reports, seed)
         return 0
-    from journeyctl.sim_format import to_csv, to_json
+    from journeyctl.markov.formats import to_csv, to_json
 
     with machine_output(output) as out:
         out.write(to_json(jmap.journey.id, seed, reports) if format == "json" else to_csv(reports))

@@ -40,11 +40,11 @@ def validate(
     """
     import os
 
-    from journeyctl import config as configuration
     from journeyctl.cli.output import machine_output
-    from journeyctl.errors import EXIT_FINDINGS, EXIT_OK, UsageError
-    from journeyctl.lint import lint
-    from journeyctl.reporters import REPORTERS, get_reporter
+    from journeyctl.core.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+    from journeyctl.lint import config as configuration
+    from journeyctl.lint.engine import lint
+    from journeyctl.lint.reporters import REPORTERS, get_reporter
 
     if format == "auto":
         format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"

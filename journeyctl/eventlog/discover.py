@@ -7,10 +7,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from journeyctl.errors import UsageError
+from journeyctl.core.errors import UsageError
+from journeyctl.core.model import EXIT, SCREEN_CLASSES
 from journeyctl.eventlog import queries as q
 from journeyctl.eventlog.readers import EventLog
-from journeyctl.model import EXIT, SCREEN_CLASSES
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 UNASSIGNED = "unassigned"

@@ -13,11 +13,11 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from journeyctl.errors import InputError, UsageError
+from journeyctl.core.errors import InputError, UsageError
+from journeyctl.core.model import EXIT, JourneyMap
 from journeyctl.eventlog import queries as q
 from journeyctl.eventlog.discover import slug_key
 from journeyctl.eventlog.readers import EventLog
-from journeyctl.model import EXIT, JourneyMap
 
 
 @dataclass(frozen=True)
@@ -162,8 +162,8 @@ def compare_log(
     log: EventLog, jmap: JourneyMap, explicit: dict[str, str | None] | None = None
 ) -> Overlay:
     """Compare `log` with `jmap` (a valid journey map)."""
-    from journeyctl.chain import persona_chain
-    from journeyctl.exact import solve
+    from journeyctl.markov.chain import persona_chain
+    from journeyctl.markov.exact import solve
 
     con = log.con
     j = jmap.journey

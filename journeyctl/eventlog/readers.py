@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from journeyctl.errors import InputError, UsageError
+from journeyctl.core.errors import InputError, UsageError
 
 ROLES = ("case", "activity", "timestamp", "channel", "screen", "persona")
 REQUIRED = ("case", "activity", "timestamp")

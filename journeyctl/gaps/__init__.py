@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from journeyctl.chain import get_persona
+from journeyctl.core.model import JourneyMap, Persona
 from journeyctl.gaps import coverage, dropoff, engagement, measurement, push, silos
 from journeyctl.gaps.context import Context
 from journeyctl.gaps.flow import persona_flow
 from journeyctl.gaps.model import Gap, GapReport, GapType
-from journeyctl.model import JourneyMap, Persona
+from journeyctl.markov.chain import get_persona
 
 FAMILY_MODULES = (coverage, engagement, push, measurement, silos, dropoff)
 GAP_TYPES: tuple[GapType, ...] = tuple(t for m in FAMILY_MODULES for t in m.TYPES)

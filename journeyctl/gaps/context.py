@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from journeyctl.core.model import JourneyMap, Persona
 from journeyctl.gaps.flow import PersonaFlow
-from journeyctl.model import JourneyMap, Persona
 
 
 def walks(walker: str | None, kind: str = "") -> str:

@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from journeyctl.findings import Severity
+from journeyctl.core.findings import Severity
+from journeyctl.core.model import JourneyMap, Persona, Touchpoint
 from journeyctl.gaps.context import Context
 from journeyctl.gaps.model import Evidence, Gap, GapType
-from journeyctl.model import JourneyMap, Persona, Touchpoint
 
 CHANNEL = GapType(
     "G101",

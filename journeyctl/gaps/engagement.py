@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from journeyctl.findings import Severity
+from journeyctl.core.findings import Severity
+from journeyctl.core.model import Persona, Stage, Touchpoint
 from journeyctl.gaps.context import Context
 from journeyctl.gaps.model import Evidence, Gap, GapType, named
-from journeyctl.model import Persona, Stage, Touchpoint
 
 PASSIVE = GapType(
     "G201",

@@ -1,13 +1,13 @@
 """The figures gaps are weighed by: where a persona's walks go, convert and drop off.
 
-Two views of the same persona chain (`journeyctl.chain.persona_chain`):
+Two views of the same persona chain (`journeyctl.markov.chain.persona_chain`):
 
 * the *designed walk*: walks go on past a goal (delivery, loyalty, renewal) until they leave,
   as the map draws it. Reach and move figures, which rank gaps, come from it, so a gap after
   the purchase weighs what it weighs for the customer.
 * the *path to conversion*: walks end at their first goal. Key touchpoints (P(visit | convert))
   and the chance a walk converts if it carries on from a touchpoint come from it; conversion
-  and drop-off figures are the exact solver's (`journeyctl.exact.solve`).
+  and drop-off figures are the exact solver's (`journeyctl.markov.exact.solve`).
 
 A walk caught in a loop it can never leave adds nothing to these figures.
 """
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from journeyctl.chain import persona_chain
-from journeyctl.exact import solve
-from journeyctl.model import JourneyMap
+from journeyctl.core.model import JourneyMap
+from journeyctl.markov.chain import persona_chain
+from journeyctl.markov.exact import solve
 
 
 @dataclass(frozen=True)

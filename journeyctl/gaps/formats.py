@@ -12,7 +12,7 @@ from collections.abc import Callable
 from html import escape
 from typing import TextIO
 
-from journeyctl.findings import Severity
+from journeyctl.core.findings import Severity
 from journeyctl.gaps.model import Gap, GapReport
 
 ICON = {Severity.ERROR: "🔴", Severity.WARNING: "🟠", Severity.INFO: "🔵"}

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from journeyctl.findings import Severity
-from journeyctl.model import Touchpoint
-from journeyctl.span import Span
+from journeyctl.core.findings import Severity
+from journeyctl.core.model import Touchpoint
+from journeyctl.core.span import Span
 
 FAMILIES = ("coverage", "engagement", "push", "measurement", "silos", "dropoff")
 """The built-in gap families, in the order reports list them."""

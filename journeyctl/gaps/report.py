@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from journeyctl.findings import Severity
+from journeyctl.core.findings import Severity
 from journeyctl.gaps.formats import percent, sections, tally
 from journeyctl.gaps.model import GapReport
 

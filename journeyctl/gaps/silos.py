@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from journeyctl.findings import Severity
+from journeyctl.core.findings import Severity
 from journeyctl.gaps.context import Context
 from journeyctl.gaps.model import Evidence, Gap, GapType
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from journeyctl.model import JourneyMap, Touchpoint
+from journeyctl.core.model import JourneyMap, Touchpoint
 from journeyctl.render import style
 from journeyctl.render.svg import Svg
 

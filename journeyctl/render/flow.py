@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from journeyctl.model import EXIT, JourneyMap, Touchpoint
+from journeyctl.core.model import EXIT, JourneyMap, Touchpoint
 from journeyctl.render import gvlabel as gv
 from journeyctl.render import style
 
@@ -56,7 +56,7 @@ class Overlay:
 def probabilities(jmap: JourneyMap, persona: str | None) -> dict[tuple[str, str], float]:
     """(source, target) to the move's probability for `persona` (None: the map's own weights),
     entries from START included, moves of probability 0 left out."""
-    from journeyctl.chain import persona_chain
+    from journeyctl.markov.chain import persona_chain
 
     chain = persona_chain(jmap, persona)
     index = chain.index
@@ -73,8 +73,8 @@ def persona_overlay(jmap: JourneyMap, persona: str) -> Overlay:
     """`persona`'s expected flow from the exact solver. Raises UsageError for unknown ones."""
     import numpy as np
 
-    from journeyctl.chain import persona_chain
-    from journeyctl.exact import solve
+    from journeyctl.markov.chain import persona_chain
+    from journeyctl.markov.exact import solve
 
     result = solve(jmap, persona)
     start = persona_chain(jmap, persona).start

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from journeyctl.errors import UsageError
-from journeyctl.model import JourneyMap
+from journeyctl.core.errors import UsageError
+from journeyctl.core.model import JourneyMap
 from journeyctl.render import style
 
 VIEWS = ("flow", "swimlane", "emotion")
@@ -72,7 +72,7 @@ def render(jmap: JourneyMap, request: Request) -> str | bytes:
 
     Raises UsageError for impossible requests, an unknown persona or a missing `dot`.
     """
-    from journeyctl.chain import get_persona
+    from journeyctl.markov.chain import get_persona
 
     check(request)
     get_persona(jmap, request.persona)

@@ -1,7 +1,7 @@
 """The simulation funnel of the report: conversion and where customers leave, per persona.
 
-Exact figures come from the absorbing Markov chain (`journeyctl.exact.solve`); the share of
-customers who reach each stage comes from a seeded Monte Carlo run (`journeyctl.simulation`),
+Exact figures come from the absorbing Markov chain (`journeyctl.markov.exact.solve`); the share of
+customers who reach each stage comes from a seeded Monte Carlo run (`journeyctl.markov.montecarlo`),
 so the same map always gives the same report.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from journeyctl.model import JourneyMap
+from journeyctl.core.model import JourneyMap
 from journeyctl.render import style
 
 RUNS = 10_000
@@ -39,8 +39,8 @@ class Funnel:
 
 def funnel(jmap: JourneyMap, persona: str | None, runs: int = RUNS) -> Funnel:
     """`persona`'s funnel (None: the map's own weights). Raises UsageError for unknown ones."""
-    from journeyctl.exact import solve
-    from journeyctl.simulation import simulate
+    from journeyctl.markov.exact import solve
+    from journeyctl.markov.montecarlo import simulate
 
     exact = solve(jmap, persona)
     walks = simulate(jmap, persona, runs, seed=SEED)

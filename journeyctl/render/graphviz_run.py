@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from journeyctl.errors import InputError, UsageError
+from journeyctl.core.errors import InputError, UsageError
 
 INSTALL_HINT = (
     "Graphviz's `dot` program is not installed (needed for svg, png and pdf); install it with "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from journeyctl.model import JourneyMap
+from journeyctl.core.model import JourneyMap
 from journeyctl.render import style
 
 CSS = """

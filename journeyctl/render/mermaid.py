@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from journeyctl.model import EXIT, JourneyMap
+from journeyctl.core.model import EXIT, JourneyMap
 from journeyctl.render import style
 from journeyctl.render.emotion import Emotions
 from journeyctl.render.flow import START

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from journeyctl.model import JourneyMap, Touchpoint
+from journeyctl.core.model import JourneyMap, Touchpoint
 
 CHANNEL_FILLS = (
     "#77AADD",

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from html import escape
 
-from journeyctl.model import JourneyMap, Touchpoint
+from journeyctl.core.model import JourneyMap, Touchpoint
 from journeyctl.render import gvlabel as gv
 from journeyctl.render import style
 from journeyctl.render.emotion import Emotions

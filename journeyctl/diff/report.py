@@ -1,0 +1,141 @@
+"""`journeyctl diff` output: text for people, Markdown for a pull-request comment, JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from journeyctl.diff.compare import EntityChange, FieldChange, MapDiff
+
+FORMATS = ("text", "json", "markdown")
+
+
+def write(diff: MapDiff, fmt: str, out: TextIO) -> None:
+    """Write `diff` to `out` in format `fmt` (one of FORMATS)."""
+    if fmt == "json":
+        out.write(json.dumps(diff.as_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    elif fmt == "markdown":
+        out.write(markdown(diff))
+    else:
+        out.write(text(diff))
+
+
+def value(v: Any) -> str:
+    """A value as written in a map: `true`, `3`, `0.5`, `[a, b]`, `"text"`, `—` for absent."""
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, list):
+        return "[" + ", ".join(value(i) for i in v) + "]"
+    return str(v)
+
+
+def _change(f: FieldChange) -> str:
+    delta = f" ({f.delta:+g})" if f.delta is not None else ""
+    return f"{f.path}: {value(f.old)} → {value(f.new)}{delta}"
+
+
+def _summary(diff: MapDiff) -> str:
+    counts = {
+        s: sum(1 for e in diff.entities if e.status == s) for s in ("added", "removed", "changed")
+    }
+    new = sum(1 for c in diff.findings if c.status == "new")
+    parts = [f"{n} {s}" for s, n in counts.items()]
+    return f"{', '.join(parts)}; findings: {new} new, {len(diff.findings) - new} resolved"
+
+
+def text(diff: MapDiff) -> str:
+    lines = [f"{diff.old} → {diff.new}"]
+    if diff.empty:
+        return "\n".join([*lines, "no differences", ""])
+    lines += [f"+ file {f}" for f in diff.files_added]
+    lines += [f"- file {f}" for f in diff.files_removed]
+    lines += [f"? file {f}: not readable as YAML on one side" for f in diff.unreadable]
+    sign = {"added": "+", "removed": "-", "changed": "~"}
+    file = None
+    for e in diff.entities:
+        if e.file != file:
+            file = e.file
+            lines += ["", file]
+        lines.append(f"  {sign[e.status]} {e.kind} {e.id}")
+        lines += [f"      {_change(f)}" for f in e.fields]
+    if diff.findings:
+        lines += ["", "findings"]
+        for c in diff.findings:
+            f = c.finding
+            mark = "+" if c.status == "new" else "✓"
+            lines.append(
+                f"  {mark} {c.status:8} {f.span.file}:{f.span.line} {f.severity.label} "
+                f"{f.code} {f.slug}: {f.message}"
+            )
+    lines += ["", _summary(diff), ""]
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """`text` safe inside a Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _entity_row(e: EntityChange) -> str:
+    fields = [f for f in e.fields if f.category == "field"]
+    detail = "<br>".join(_md(_change(f)) for f in fields)
+    if not detail and e.status == "changed":
+        detail = "numbers only (below)"
+    return f"| {e.status} | {e.kind} | `{_md(e.id)}` | `{_md(e.file)}` | {detail} |"
+
+
+def markdown(diff: MapDiff) -> str:
+    lines = [f"## Journey map changes: `{_md(diff.old)}` → `{_md(diff.new)}`", ""]
+    if diff.empty:
+        return "\n".join([*lines, "No differences.", ""])
+    lines += [f"**{_summary(diff)}**", ""]
+    files = [("added", f) for f in diff.files_added] + [("removed", f) for f in diff.files_removed]
+    files += [("unreadable", f) for f in diff.unreadable]
+    if files:
+        lines += ["### Files", ""] + [f"- {s}: `{_md(f)}`" for s, f in files] + [""]
+    if diff.entities:
+        lines += [
+            "### Structure",
+            "",
+            "| change | kind | id | file | fields |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [_entity_row(e) for e in diff.entities] + [""]
+    numeric = list(diff.numeric())
+    if numeric:
+        lines += [
+            "### Weights, emotions and affinities",
+            "",
+            "| kind | id | field | old | new | change |",
+            "|---|---|---|---|---|---:|",
+        ]
+        for e, f in numeric:
+            delta = f"{f.delta:+g}" if f.delta is not None else ""
+            lines.append(
+                f"| {e.kind} | `{_md(e.id)}` | `{_md(f.path)}` | {_md(value(f.old))} "
+                f"| {_md(value(f.new))} | {delta} |"
+            )
+        lines.append("")
+    for status, title in (("new", "New findings"), ("resolved", "Resolved findings")):
+        changes = [c for c in diff.findings if c.status == status]
+        if changes:
+            lines += [
+                f"### {title}",
+                "",
+                "| severity | rule | where | message |",
+                "|---|---|---|---|",
+            ]
+            for c in changes:
+                f = c.finding
+                where = f"`{_md(f.span.file)}:{f.span.line}`"
+                lines.append(
+                    f"| {f.severity.label} | {f.code} {f.slug} | {where} | {_md(f.message)} |"
+                )
+            lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,214 @@
+"""Checking documents against the map format's JSON Schema, with located findings.
+
+The schema itself is published as `journeyctl/schema/map-v1.schema.json`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from journeyctl.core.findings import Finding
+from journeyctl.lint.document import Document
+from journeyctl.lint.loader import describe_plain
+from journeyctl.lint.rules import source as R
+
+SCHEMA_FILE = "schema/map-v1.schema.json"
+"""Where the published schema lies in the package: a stable path that editors' modelines name."""
+
+
+def schema_text() -> str:
+    """The published JSON Schema, exactly as shipped."""
+    return resources.files("journeyctl").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+@cache
+def schema() -> dict:
+    return json.loads(schema_text())
+
+
+@cache
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(_inline_refs(schema(), schema()["$defs"]))
+
+
+def _inline_refs(node, defs: dict):
+    """`node` with every local `$ref` replaced by its definition (the schema is not recursive).
+
+    Validating against the inlined copy gives the same verdicts without resolving references at
+    every value, which is most of jsonschema's time on a map.
+    """
+    if isinstance(node, list):
+        return [_inline_refs(item, defs) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
+    ref = node.pop("$ref", None)
+    if ref is None:
+        return node
+    target = _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+    return {**target, **{k: v for k, v in node.items() if k not in target}}
+
+
+def check(doc: Document) -> list[Finding]:
+    """Schema findings for `doc`, each pointed at the offending key or value."""
+    findings = [f for error in _validator().iter_errors(doc.data) for f in _explain(doc, error)]
+    return sorted(set(findings), key=Finding.sort_key)
+
+
+_TYPE_NAMES = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "nothing",
+}
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _where(doc: Document, path: tuple) -> str:
+    """A readable name for the thing at `path`, e.g. "touchpoint `see-ad`"."""
+    if len(path) >= 2 and isinstance(path[1], int) and isinstance(doc.data, dict):
+        items = doc.data.get(path[0])
+        item = items[path[1]] if isinstance(items, list) and path[1] < len(items) else None
+        label = path[0][:-1] if str(path[0]).endswith("s") else path[0]
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            return f"{label} `{item['id']}`"
+        return f"{label} #{path[1] + 1}"
+    return f"`{path[0]}`" if path else "the top level"
+
+
+def _explain(doc: Document, error) -> Iterator[Finding]:
+    path = tuple(error.absolute_path)
+    kind = error.validator
+    where = _where(doc, path)
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        for key in error.instance:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = (
+                    f"did you mean `{close[0]}`?"
+                    if close
+                    else f"allowed keys: {', '.join(allowed)}"
+                )
+                yield R.UNKNOWN_KEY.at(
+                    doc.key_span((*path, key)), f"unknown key `{key}` in {where}", hint
+                )
+        return
+    if kind == "required":
+        missing = (
+            error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
+        )
+        yield R.MISSING_KEY.at(
+            doc.span(path),
+            f"{where} is missing the required key `{missing}`",
+            f"add `{missing}:` to this mapping",
+        )
+        return
+    if path == ("journeyctl",):
+        yield R.UNSUPPORTED_VERSION.at(
+            doc.span(path),
+            f"format version {error.instance!r} is not supported",
+            "this release reads `journeyctl: 1`",
+        )
+        return
+    if kind == "propertyNames":
+        for sub in error.context or [error]:
+            key = sub.instance
+            yield R.INVALID_VALUE.at(
+                doc.key_span((*path, key)),
+                f"`{key}` in {where} is not a valid id",
+                "ids use letters, digits, `_`, `.` and `-`, and start with a letter or digit",
+            )
+        return
+    if kind == "anyOf" and error.context:
+        types = {s.schema.get("type") for s in error.context if s.validator == "type"}
+        if len(types) < len(error.context):  # the value had a fitting type: explain that branch
+            deepest = max(error.context, key=lambda e: (e.validator != "type", len(e.path)))
+            yield from _explain(doc, deepest)
+            return
+        expected = " or ".join(_TYPE_NAMES.get(t, str(t)) for t in sorted(types, key=str))
+        yield from _type_error(doc, path, where, expected, error.instance)
+        return
+    if kind == "type":
+        types = (
+            error.validator_value
+            if isinstance(error.validator_value, list)
+            else [error.validator_value]
+        )
+        expected = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+        yield from _type_error(doc, path, where, expected, error.instance, "string" in types)
+        return
+    yield R.INVALID_VALUE.at(doc.span(path), _value_message(error, where), _value_hint(error))
+
+
+def _type_error(doc, path, where, expected, instance, wants_text=False) -> Iterator[Finding]:
+    field = f"`{path[-1]}` of {where}" if path and not isinstance(path[-1], int) else where
+    raw = doc.plain.get(path)
+    if wants_text and raw is not None:
+        yield R.YAML11_SURPRISE.at(
+            doc.span(path),
+            f"{field}: `{raw}` is read by YAML as {describe_plain(instance)}, not as text",
+            f'quote it: "{raw}"',
+        )
+        return
+    yield R.WRONG_TYPE.at(
+        doc.span(path),
+        f"{field} should be {expected}, not {_kind(instance)}",
+        f"write {expected} here",
+    )
+
+
+def _value_message(error, where: str) -> str:
+    path = tuple(error.absolute_path)
+    field = f"`{path[-1]}` of {where}" if path and not isinstance(path[-1], int) else where
+    v, inst = error.validator, error.instance
+    if v == "enum":
+        return f"{field}: `{inst}` is not one of {', '.join(map(str, error.validator_value))}"
+    if v == "pattern" and inst == "exit":
+        return f"{field}: `exit` is reserved for leaving the journey"
+    if v == "pattern":
+        return f"{field}: `{inst}` is not a valid id"
+    if v in ("minimum", "exclusiveMinimum"):
+        rel = "at least" if v == "minimum" else "more than"
+        return f"{field} must be {rel} {error.validator_value}, not {inst}"
+    if v == "minItems":
+        return f"{field} needs at least {error.validator_value} item(s)"
+    return f"{field}: {error.message}"
+
+
+def _value_hint(error) -> str:
+    v = error.validator
+    if v == "enum":
+        options = [str(o) for o in error.validator_value]
+        close = difflib.get_close_matches(str(error.instance), options, n=1)
+        return f"did you mean `{close[0]}`?" if close else f"use one of {', '.join(options)}"
+    if v == "pattern" and error.instance == "exit":
+        return "choose another id"
+    if v == "pattern":
+        return "ids use letters, digits, `_`, `.` and `-`, and start with a letter or digit"
+    return ""

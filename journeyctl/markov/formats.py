@@ -1,0 +1,136 @@
+"""Simulation reports as machine output: JSON and CSV, byte-for-byte deterministic.
+
+Floats are rounded to 6 decimals; infinite or undefined figures are null (JSON) or empty (CSV).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from journeyctl.markov.exact import ExactResult
+from journeyctl.markov.summary import PersonaReport, Spread
+
+CSV_HEADER = ("persona", "section", "item", "metric", "value")
+
+
+def _num(x: float | None) -> float | None:
+    return None if x is None or not math.isfinite(x) else round(float(x), 6)
+
+
+def _nums(d: dict[str, float]) -> dict[str, float | None]:
+    return {k: _num(v) for k, v in d.items()}
+
+
+def _spread(s: Spread | None) -> dict[str, float | None] | None:
+    return (
+        None if s is None else {"mean": _num(s.mean), "median": _num(s.median), "p90": _num(s.p90)}
+    )
+
+
+def _exact(e: ExactResult) -> dict[str, Any]:
+    return {
+        "conversion": _num(e.conversion),
+        "expected_steps": _num(e.expected_steps),
+        "visit_probability": _nums(e.visit_probability),
+        "expected_visits": _nums(e.expected_visits),
+        "exit_probability": _nums(e.exit_probability),
+        "stage_exit_probability": _nums(e.stage_exit_probability),
+        "edge_flow": [{"from": a, "to": b, "flow": _num(f)} for (a, b), f in e.edge_flow.items()],
+        "retention": [_num(r) for r in e.retention],
+    }
+
+
+def report_dict(r: PersonaReport) -> dict[str, Any]:
+    """One persona's report as plain JSON-ready data."""
+    low, high = r.interval
+    return {
+        "persona": r.persona,
+        "runs": r.runs,
+        "conversion": {"rate": _num(r.conversion), "converted": r.converted,
+                       "low": _num(low), "high": _num(high)},
+        "outcomes": r.outcomes,
+        "steps_per_walk": _num(r.steps_per_walk),
+        "cut": r.cut,
+        "drop_off": {"by_stage": _nums(r.drop_off_by_stage),
+                     "by_touchpoint": _nums(r.drop_off_by_touchpoint)},
+        "top_paths": [
+            {"path": list(p.touchpoints), "outcome": p.outcome, "count": p.count,
+             "share": _num(p.share)}
+            for p in r.top_paths
+        ],
+        "channel_mix": _nums(r.channel_mix),
+        "screen_mix": _nums(r.screen_mix),
+        "steps_to_convert": _spread(r.steps_to_convert),
+        "time_to_convert_hours": _spread(r.time_to_convert),
+        "moments_of_truth": _nums(r.moments_of_truth),
+        "visit_share": _nums(r.visit_share),
+        "retention": [
+            {"cycle": c.cycle, "share": _num(c.share), "vs_previous": _num(c.vs_previous)}
+            for c in r.retention
+        ],
+        "reasons": list(r.reasons),
+        "exact": _exact(r.exact) if r.exact is not None else None,
+    }  # fmt: skip
+
+
+def to_json(journey: str, seed: int, reports: Sequence[PersonaReport]) -> str:
+    doc = {"journey": journey, "seed": seed, "personas": [report_dict(r) for r in reports]}
+    return json.dumps(doc, indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+def _rows(r: PersonaReport) -> Iterator[tuple[str, str, str, Any]]:
+    d = report_dict(r)
+    for metric in ("rate", "converted", "low", "high"):
+        yield "conversion", "", metric, d["conversion"][metric]
+    yield "walks", "", "runs", r.runs
+    yield "walks", "", "steps_per_walk", d["steps_per_walk"]
+    for name, count in r.outcomes.items():
+        yield "outcome", name, "walks", count
+    for section, key in (("drop_off_stage", "by_stage"), ("drop_off_touchpoint", "by_touchpoint")):
+        for item, v in d["drop_off"][key].items():
+            yield section, item, "share", v
+    for rank, p in enumerate(d["top_paths"], 1):
+        yield "path", str(rank), "path", " > ".join([*p["path"], p["outcome"]])
+        yield "path", str(rank), "count", p["count"]
+        yield "path", str(rank), "share", p["share"]
+    for section in ("channel_mix", "screen_mix", "moments_of_truth", "visit_share"):
+        for item, v in d[section].items():
+            yield section, item, "share", v
+    for section in ("steps_to_convert", "time_to_convert_hours"):
+        for metric, v in (d[section] or {}).items():
+            yield section, "", metric, v
+    for c in d["retention"]:
+        yield "retention", str(c["cycle"]), "share", c["share"]
+        yield "retention", str(c["cycle"]), "vs_previous", c["vs_previous"]
+    for i, reason in enumerate(r.reasons, 1):
+        yield "reason", str(i), "text", reason
+    e = d["exact"]
+    if e is not None:
+        yield "exact", "", "conversion", e["conversion"]
+        yield "exact", "", "expected_steps", e["expected_steps"]
+        for k, v in enumerate(e["retention"], 1):
+            yield "exact_retention", str(k), "share", v
+        for item, v in e["visit_probability"].items():
+            yield "exact_visit", item, "probability", v
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    return f"{v:.6f}" if isinstance(v, float) else str(v)
+
+
+def to_csv(reports: Sequence[PersonaReport]) -> str:
+    """All personas' figures as long-format CSV: persona,section,item,metric,value."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_HEADER)
+    for r in reports:
+        for row in _rows(r):
+            w.writerow([r.persona or "", *row[:3], _cell(row[3])])
+    return buf.getvalue()

@@ -1,0 +1,61 @@
+"""Starter maps: list them and copy one into a new folder, never overwriting without force."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from journeyctl.core.errors import UsageError, check_writable
+
+SCHEMA_NAME = "journeyctl.schema.json"
+"""Written beside the map: templates name it in their `yaml-language-server` modeline."""
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    name: str
+    summary: str
+    text: str
+
+
+def templates() -> dict[str, Template]:
+    """Every bundled template by name; the summary is the file's first `# ` comment after the
+    schema line."""
+    found = {}
+    for entry in sorted(
+        resources.files("journeyctl").joinpath("templates").iterdir(), key=lambda e: e.name
+    ):
+        if entry.name.endswith(".yaml"):
+            text = entry.read_text(encoding="utf-8")
+            comments = [
+                line[2:].strip()
+                for line in text.splitlines()
+                if line.startswith("# ") and "yaml-language-server" not in line
+            ]
+            name = entry.name.removesuffix(".yaml")
+            found[name] = Template(name, comments[0] if comments else "", text)
+    return found
+
+
+def init(directory: Path, name: str, force: bool = False) -> list[Path]:
+    """Write template `name` into `directory` as `<name>.yaml`, and the map format's JSON Schema
+    as `journeyctl.schema.json` for editors when it is absent; returns the files written.
+
+    Raises UsageError for an unknown template or when the map exists and `force` is false.
+    """
+    available = templates()
+    if name not in available:
+        raise UsageError(f"no template {name!r}; choose one of {', '.join(available)}")
+    target = directory / f"{name}.yaml"
+    check_writable(target, force)
+    directory.mkdir(parents=True, exist_ok=True)
+    target.write_text(available[name].text, encoding="utf-8", newline="\n")
+    written = [target]
+    schema_file = directory / SCHEMA_NAME
+    if force or not schema_file.exists():
+        from journeyctl.lint.schema import schema_text
+
+        schema_file.write_text(schema_text(), encoding="utf-8", newline="\n")
+        written.append(schema_file)
+    return written

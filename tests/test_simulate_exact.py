@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from journeyctl.core.errors import UsageError
+from journeyctl.core.errors import RequestError
 from journeyctl.lint.load import load_map
 from journeyctl.markov.chain import persona_chain
 from journeyctl.markov.exact import solve
@@ -66,7 +66,7 @@ def test_screen_affinity_takes_the_best_screen(small):
 
 
 def test_unknown_persona_is_a_usage_error(small):
-    with pytest.raises(UsageError, match="unknown persona 'nobody'"):
+    with pytest.raises(RequestError, match="unknown persona 'nobody'"):
         persona_chain(small, "nobody")
 
 

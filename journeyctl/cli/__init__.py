@@ -1,7 +1,7 @@
 """The `journeyctl` command line: thin commands over the library, one module per command.
 
-Each command returns its exit code; `main` maps every error to one (pre-commit style):
-0 clean, 1 findings, 2 usage errors or unreadable input.
+Each command returns its exit code; `run` is the one error handler, mapping every exception
+to an exit code through `journeyctl.cli.errors`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import pkgutil
 import sys
 
 from journeyctl.cli.app import app
-from journeyctl.core.errors import EXIT_USAGE, InvalidMapError, JourneyctlError
+from journeyctl.cli.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exit_code
+from journeyctl.core.errors import InvalidMapError, JourneyctlError
 
 _SUPPORT = {"app", "errors", "options", "output"}
 for _info in pkgutil.iter_modules(__path__):  # each command module registers itself on `app`
@@ -35,22 +36,22 @@ def run(argv: list[str] | None = None) -> int:
 
         print_findings(exc.findings)
         _error(str(exc))
-        return exc.exit_code
+        return exit_code(exc)
     except JourneyctlError as exc:
         _error(str(exc))
-        return exc.exit_code
+        return exit_code(exc)
     except typer.Abort:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
-        return 0
+        return EXIT_OK
     except Exception as exc:
         # Typer's usage errors (click's, vendored or not) know how to show themselves.
-        show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
-        if callable(show) and isinstance(exit_code, int):
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
             show()
-            return EXIT_USAGE if exit_code == 2 else exit_code
+            return EXIT_USAGE if code == 2 else code
         raise
-    return code if isinstance(code, int) else 0
+    return code if isinstance(code, int) else EXIT_OK
 
 
 def _error(message: str) -> None:

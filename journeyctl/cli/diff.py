@@ -24,8 +24,8 @@ def diff_command(
     (2 for unreadable input)."""
     import sys
 
+    from journeyctl.cli.errors import UsageError
     from journeyctl.cli.output import machine_output
-    from journeyctl.core.errors import UsageError
     from journeyctl.diff import report as diff_report
     from journeyctl.diff.compare import compare_git, compare_paths
 

@@ -48,8 +48,9 @@ def discover(
     """Discover journeys in an event log; with -o, write them as a draft map."""
     import json
 
+    from journeyctl.cli.errors import EXIT_OK, UsageError
     from journeyctl.cli.output import machine_output, stderr
-    from journeyctl.core.errors import EXIT_OK, UsageError, check_writable
+    from journeyctl.core.errors import check_writable
     from journeyctl.eventlog.discover import draft_map, facts, to_json
     from journeyctl.eventlog.readers import Columns, read_log
 

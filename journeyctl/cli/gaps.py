@@ -80,8 +80,8 @@ def gaps(
 
 def run_gaps(options: GapsOptions) -> int:
     """Check the options, find the gaps, write the report; the exit code (1: `--fail-on` hit)."""
+    from journeyctl.cli.errors import EXIT_FINDINGS, EXIT_OK, UsageError
     from journeyctl.cli.output import machine_output, stderr
-    from journeyctl.core.errors import EXIT_FINDINGS, EXIT_OK, UsageError
     from journeyctl.core.findings import Severity
     from journeyctl.gaps import chosen_personas, coverage, find_gaps, formats
     from journeyctl.gaps.report import print_report

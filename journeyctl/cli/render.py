@@ -30,7 +30,7 @@ def render(
     """Draw a map as DOT, SVG, PNG, PDF, Mermaid or a self-contained HTML workshop report."""
     import sys
 
-    from journeyctl.core.errors import EXIT_OK, UsageError
+    from journeyctl.cli.errors import EXIT_OK, UsageError
     from journeyctl.lint.load import load_map
     from journeyctl.render.formats import BINARY, Request, check, render
 

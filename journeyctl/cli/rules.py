@@ -18,8 +18,8 @@ def rules_command(
 
     from rich.table import Table
 
+    from journeyctl.cli.errors import UsageError
     from journeyctl.cli.output import stderr
-    from journeyctl.core.errors import UsageError
     from journeyctl.lint.rules import all_rules
 
     rules = list(all_rules().values())

@@ -29,8 +29,9 @@ def simulate(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here."),
 ) -> int:
     """Simulate customers walking the journey: conversion, drop-off, paths, mix and time."""
+    from journeyctl.cli.errors import UsageError
     from journeyctl.cli.output import machine_output, stderr
-    from journeyctl.core.errors import UsageError, check_writable
+    from journeyctl.core.errors import check_writable
     from journeyctl.lint.load import load_map
     from journeyctl.markov.chain import get_persona
 

@@ -40,8 +40,8 @@ def validate(
     """
     import os
 
+    from journeyctl.cli.errors import EXIT_FINDINGS, EXIT_OK, UsageError
     from journeyctl.cli.output import machine_output
-    from journeyctl.core.errors import EXIT_FINDINGS, EXIT_OK, UsageError
     from journeyctl.lint import config as configuration
     from journeyctl.lint.engine import lint
     from journeyctl.lint.reporters import REPORTERS, get_reporter

@@ -1,4 +1,7 @@
-"""Errors that end a command, each with the exit code it maps to."""
+"""The library's exceptions: each says what is wrong and how to fix it.
+
+They carry no exit codes; `journeyctl.cli.errors` alone turns them into exit codes.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +9,22 @@ from pathlib import Path
 
 from journeyctl.core.findings import Finding
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-
 
 class JourneyctlError(Exception):
-    """A problem that ends the command with a clear message and `exit_code`."""
-
-    exit_code = EXIT_USAGE
+    """A problem journeyctl reports with a clear message rather than a traceback."""
 
 
-class UsageError(JourneyctlError):
-    """Bad options or arguments (exit 2)."""
+class InputError(JourneyctlError):
+    """Input that cannot be read at all: a missing file, a folder with no maps, a bad log."""
 
 
-class OverwriteError(UsageError):
-    """A file the user has would be overwritten without `--force` (exit 2)."""
+class RequestError(JourneyctlError):
+    """The caller asked for what is not there: an unknown persona, view or format, a bad
+    value."""
+
+
+class OverwriteError(RequestError):
+    """A file the user owns would be replaced without `force`."""
 
     def __init__(self, path: Path):
         super().__init__(f"{path} exists; pass --force to overwrite it")
@@ -34,14 +36,8 @@ def check_writable(path: Path, force: bool) -> None:
         raise OverwriteError(path)
 
 
-class InputError(JourneyctlError):
-    """Input that cannot be read at all: a missing file, a directory with no maps (exit 2)."""
-
-
 class InvalidMapError(JourneyctlError):
-    """A map with error-level findings, refused by a command that needs a valid map (exit 1)."""
-
-    exit_code = EXIT_FINDINGS
+    """A map with error-level findings, refused by a command that needs a valid map."""
 
     def __init__(self, findings: list[Finding]):
         self.findings = findings

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from journeyctl.core.errors import UsageError
+from journeyctl.core.errors import RequestError
 from journeyctl.core.model import EXIT, SCREEN_CLASSES
 from journeyctl.eventlog import queries as q
 from journeyctl.eventlog.readers import EventLog
@@ -219,7 +219,7 @@ def _goal(goal: str | None, ends: list[tuple[str, int]], ids: dict[str, str]) ->
         return goal
     if goal in by_id:
         return by_id[goal]
-    raise UsageError(
+    raise RequestError(
         f"--goal {goal!r} is no activity of the log; activities: {', '.join(sorted(ids))}"
     )
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from journeyctl.core.errors import InputError, UsageError
+from journeyctl.core.errors import InputError, RequestError
 from journeyctl.core.model import EXIT, JourneyMap
 from journeyctl.eventlog import queries as q
 from journeyctl.eventlog.discover import slug_key
@@ -139,7 +139,7 @@ def align(
     explicit = explicit or {}
     bad = sorted(v for v in explicit.values() if v is not None and v not in jmap.touchpoint)
     if bad:
-        raise UsageError(
+        raise RequestError(
             f"the mapping names touchpoints the map lacks: {', '.join(bad)}; "
             f"the map's touchpoints: {', '.join(t.id for t in jmap.touchpoints)}"
         )
@@ -168,11 +168,11 @@ def compare_log(
     con = log.con
     j = jmap.journey
     if j is None:
-        raise UsageError("the map has no journey to compare with")
+        raise RequestError("the map has no journey to compare with")
     activities = [a for a, _, _ in q.activity_profile(con)]
     mapping = align(activities, jmap, explicit)
     if not mapping:
-        raise UsageError(
+        raise RequestError(
             "no activity of the log matches a touchpoint of the map; "
             "write a --mapping file {activity name: touchpoint id}"
         )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from journeyctl.core.errors import InputError, UsageError
+from journeyctl.core.errors import InputError, RequestError
 
 ROLES = ("case", "activity", "timestamp", "channel", "screen", "persona")
 REQUIRED = ("case", "activity", "timestamp")
@@ -89,7 +89,7 @@ def read_log(path: Path, columns: Columns = Columns(), con=None) -> EventLog:
             return _ingest(con, path, f"read_parquet({_quote(path)})", columns)
         if name.endswith((".csv", ".csv.gz", ".tsv", ".txt")):
             return _ingest(con, path, _csv_source(path), columns)
-        raise UsageError(f"{path}: unknown log format; use .csv, .parquet, .xes or .xes.gz")
+        raise RequestError(f"{path}: unknown log format; use .csv, .parquet, .xes or .xes.gz")
     except duckdb.Error as exc:
         raise InputError(f"{path}: cannot read: {_first_line(exc)}") from None
     except OSError as exc:

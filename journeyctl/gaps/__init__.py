@@ -32,7 +32,7 @@ __all__ = [
 def chosen_personas(jmap: JourneyMap, personas: Sequence[str] = ()) -> tuple[Persona, ...]:
     """The personas called `personas`, or all of the map's when empty.
 
-    Raises UsageError for a persona the map does not define.
+    Raises RequestError for a persona the map does not define.
     """
     return tuple(get_persona(jmap, p) for p in dict.fromkeys(personas)) or jmap.personas
 

@@ -57,7 +57,7 @@ def gaps_from_log(
     mapping: Path | None = None,
     columns: Columns | None = None,
 ) -> list[Gap]:
-    """Read `log`, compare it with `jmap` and return its gaps (InputError / UsageError for bad
+    """Read `log`, compare it with `jmap` and return its gaps (InputError / RequestError for bad
     input)."""
     ov = compare_log(
         read_log(log, columns or Columns()), jmap, read_mapping(mapping) if mapping else None

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from journeyctl.core.errors import UsageError
+from journeyctl.core.errors import RequestError
 from journeyctl.core.findings import Finding, Severity
 
 CONFIG_FILES = (".journeyctl.yaml", ".journeyctl.yml", "pyproject.toml")
@@ -27,7 +27,7 @@ KEYS = ("select", "ignore", "severity", "per-file-ignores", "exclude", "fail-lev
 Locate = Callable[[tuple], "tuple[int, int] | None"]
 
 
-class ConfigError(UsageError):
+class ConfigError(RequestError):
     """A configuration file that cannot be used, located as `file:line:col` where possible."""
 
 
@@ -113,7 +113,7 @@ class Config:
             try:
                 changes["fail_level"] = Severity.parse(fail_level)
             except ValueError as exc:
-                raise UsageError(f"--fail-level: {exc}") from None
+                raise RequestError(f"--fail-level: {exc}") from None
         return replace(self, **changes) if changes else self
 
 
@@ -152,7 +152,7 @@ def _cli_codes(values: list[str], option: str) -> list[str]:
     codes = [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
     for code in codes:
         if not _known_prefix(code):
-            raise UsageError(f"{option}: {code!r} is not a rule code or prefix of one")
+            raise RequestError(f"{option}: {code!r} is not a rule code or prefix of one")
     return codes
 
 

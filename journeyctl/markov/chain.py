@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from journeyctl.core.errors import UsageError
+from journeyctl.core.errors import RequestError
 from journeyctl.core.model import EXIT, JourneyMap, Persona, Touchpoint, Transition
 
 
@@ -42,12 +42,12 @@ class Chain:
 
 
 def get_persona(jmap: JourneyMap, persona: str | None) -> Persona | None:
-    """The persona called `persona`; None for None. Raises UsageError for an unknown one."""
+    """The persona called `persona`; None for None. Raises RequestError for an unknown one."""
     if persona is None:
         return None
     if persona not in jmap.persona:
         known = ", ".join(p.id for p in jmap.personas) or "none"
-        raise UsageError(f"unknown persona {persona!r}; the map's personas: {known}")
+        raise RequestError(f"unknown persona {persona!r}; the map's personas: {known}")
     return jmap.persona[persona]
 
 
@@ -76,7 +76,7 @@ def adjusted(
 
 
 def persona_chain(jmap: JourneyMap, persona: str | None) -> Chain:
-    """The chain of `jmap` for `persona` (None: weights as they are). Raises UsageError."""
+    """The chain of `jmap` for `persona` (None: weights as they are). Raises RequestError."""
     who = get_persona(jmap, persona)
     states = tuple(t.id for t in jmap.touchpoints)
     index = {s: i for i, s in enumerate(states)}

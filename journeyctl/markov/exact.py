@@ -143,7 +143,7 @@ def _hit(Q: np.ndarray, start: np.ndarray, target: np.ndarray, into: np.ndarray)
 
 
 def solve(jmap: JourneyMap, persona: str | None, cycles: int = 3) -> ExactResult:
-    """Exact figures for `persona` (None: the map as-is). Raises UsageError for unknown ones."""
+    """Exact figures for `persona` (None: the map as-is). Raises RequestError for unknown ones."""
     chain = persona_chain(jmap, persona)
     j = jmap.journey
     assert j is not None

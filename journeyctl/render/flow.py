@@ -70,7 +70,7 @@ def probabilities(jmap: JourneyMap, persona: str | None) -> dict[tuple[str, str]
 
 
 def persona_overlay(jmap: JourneyMap, persona: str) -> Overlay:
-    """`persona`'s expected flow from the exact solver. Raises UsageError for unknown ones."""
+    """`persona`'s expected flow from the exact solver. Raises RequestError for unknown ones."""
     import numpy as np
 
     from journeyctl.markov.chain import persona_chain

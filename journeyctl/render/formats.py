@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from journeyctl.core.errors import UsageError
+from journeyctl.core.errors import RequestError
 from journeyctl.core.model import JourneyMap
 from journeyctl.render import style
 
@@ -45,24 +45,24 @@ class Request:
 
 
 def check(request: Request) -> None:
-    """Raise UsageError for unknown values and combinations that cannot be drawn."""
+    """Raise RequestError for unknown values and combinations that cannot be drawn."""
     if request.view not in VIEWS:
-        raise UsageError(f"unknown view {request.view!r}; use one of {', '.join(VIEWS)}")
+        raise RequestError(f"unknown view {request.view!r}; use one of {', '.join(VIEWS)}")
     if request.format not in FORMATS:
-        raise UsageError(f"unknown format {request.format!r}; use one of {', '.join(FORMATS)}")
+        raise RequestError(f"unknown format {request.format!r}; use one of {', '.join(FORMATS)}")
     if request.format not in SUPPORTED[request.view]:
-        raise UsageError(
+        raise RequestError(
             f"the {request.view} view cannot be drawn as {request.format} (it is drawn without "
             f"Graphviz); use one of {', '.join(SUPPORTED[request.view])}"
         )
     if request.page is not None and request.page not in style.PAGES:
-        raise UsageError(f"unknown page {request.page!r}; use one of {', '.join(style.PAGES)}")
+        raise RequestError(f"unknown page {request.page!r}; use one of {', '.join(style.PAGES)}")
     if request.page is not None and request.format == "mermaid":
-        raise UsageError("--page does not apply to mermaid (Mermaid sizes its own diagrams)")
+        raise RequestError("--page does not apply to mermaid (Mermaid sizes its own diagrams)")
     if request.simulate and request.format != "html":
-        raise UsageError("--simulate adds the simulation funnel to the html report only")
+        raise RequestError("--simulate adds the simulation funnel to the html report only")
     if request.persona and request.view == "flow" and request.format == "mermaid":
-        raise UsageError(
+        raise RequestError(
             "the persona overlay of the flow view needs dot, svg, png, pdf or html, not mermaid"
         )
 
@@ -70,7 +70,7 @@ def check(request: Request) -> None:
 def render(jmap: JourneyMap, request: Request) -> str | bytes:
     """The drawing: text for dot, svg, mermaid and html, bytes for png and pdf.
 
-    Raises UsageError for impossible requests, an unknown persona or a missing `dot`.
+    Raises RequestError for impossible requests, an unknown persona or a missing `dot`.
     """
     from journeyctl.markov.chain import get_persona
 

@@ -38,7 +38,7 @@ class Funnel:
 
 
 def funnel(jmap: JourneyMap, persona: str | None, runs: int = RUNS) -> Funnel:
-    """`persona`'s funnel (None: the map's own weights). Raises UsageError for unknown ones."""
+    """`persona`'s funnel (None: the map's own weights). Raises RequestError for unknown ones."""
     from journeyctl.markov.exact import solve
     from journeyctl.markov.montecarlo import simulate
 

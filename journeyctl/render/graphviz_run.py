@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from journeyctl.core.errors import InputError, UsageError
+from journeyctl.core.errors import InputError, RequestError
 
 INSTALL_HINT = (
     "Graphviz's `dot` program is not installed (needed for svg, png and pdf); install it with "
@@ -22,11 +22,11 @@ def run_dot(graph, fmt: str) -> bytes:
     import graphviz
 
     if not have_dot():
-        raise UsageError(INSTALL_HINT)
+        raise RequestError(INSTALL_HINT)
     try:
         return graph.pipe(format=fmt, quiet=True)
     except graphviz.ExecutableNotFound:
-        raise UsageError(INSTALL_HINT) from None
+        raise RequestError(INSTALL_HINT) from None
     except graphviz.CalledProcessError as exc:
         detail = (exc.stderr or b"").decode("utf-8", "replace").strip()
         raise InputError(f"Graphviz failed to draw the map: {detail or exc}") from None

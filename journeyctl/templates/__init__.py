@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from journeyctl.core.errors import UsageError, check_writable
+from journeyctl.core.errors import RequestError, check_writable
 
 SCHEMA_NAME = "journeyctl.schema.json"
 """Written beside the map: templates name it in their `yaml-language-server` modeline."""
@@ -42,11 +42,11 @@ def init(directory: Path, name: str, force: bool = False) -> list[Path]:
     """Write template `name` into `directory` as `<name>.yaml`, and the map format's JSON Schema
     as `journeyctl.schema.json` for editors when it is absent; returns the files written.
 
-    Raises UsageError for an unknown template or when the map exists and `force` is false.
+    Raises RequestError for an unknown template or when the map exists and `force` is false.
     """
     available = templates()
     if name not in available:
-        raise UsageError(f"no template {name!r}; choose one of {', '.join(available)}")
+        raise RequestError(f"no template {name!r}; choose one of {', '.join(available)}")
     target = directory / f"{name}.yaml"
     check_writable(target, force)
     directory.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Set up journeyctl in .venv (created if missing); with --test, also everything the tests need.
+# Versions come from constraints.txt (refreshed on purpose by scripts/refresh-constraints.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -17,10 +18,10 @@ if ! command -v dot >/dev/null 2>&1; then
   fi
 fi
 if [ "${1:-}" = "--test" ]; then
-  .venv/bin/python -m pip install -q -e ".[test]"
+  .venv/bin/python -m pip install -q -c constraints.txt -e ".[test]"
   for extra in scripts/setup.d/*.sh; do
     [ -e "$extra" ] && bash "$extra"
   done
 else
-  .venv/bin/python -m pip install -q -e .
+  .venv/bin/python -m pip install -q -c constraints.txt -e .
 fi

@@ -11,7 +11,8 @@ from journeyctl.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 MAPS = ROOT / "maps"
-SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"
+"""Test data, all inside the repository: the suite reads nothing beside it."""
 
 
 @dataclass

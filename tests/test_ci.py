@@ -9,13 +9,14 @@ import subprocess
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import ROOT, SHARED
+from conftest import DATA as TESTDATA
+from conftest import ROOT
 
 from journeyctl.lint.reporters.github import escape_data, escape_property
 from journeyctl.lint.rules import all_rules
 
 DATA = ROOT / "tests" / "data" / "ci"
-SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = TESTDATA / "schemas" / "sarif-schema-2.1.0.json"
 ANNOTATION = re.compile(
     r"^::(?P<cmd>error|warning|notice) file=(?P<file>[^,]+),line=(?P<line>\d+),col=(?P<col>\d+),"
     r"endLine=(?P<end_line>\d+),endColumn=(?P<end_col>\d+),"

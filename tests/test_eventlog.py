@@ -1,7 +1,7 @@
 """`journeyctl discover` and the event-log readers, on the real receipt log and small files.
 
 receipt.csv: Buijs, J.C.A.M. — Receipt phase of an environmental permit application process
-('WABO'), CoSeLoG project. Read from ../shared/data, never copied.
+('WABO'), CoSeLoG project. Copied, with its citation, into tests/data/eventlog/.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, SHARED
+from conftest import ROOT
 
 from journeyctl.eventlog import queries as q
 from journeyctl.eventlog.discover import assign_ids, slugify
 from journeyctl.eventlog.readers import Columns, read_log
 from journeyctl.lint.load import load_map
 
-RECEIPT = SHARED / "data" / "receipt.csv"
 DATA = ROOT / "tests" / "data" / "eventlog"
+RECEIPT = DATA / "receipt.csv"
 ORACLE = ROOT / ".venv-oracle" / "bin" / "python"
 HEADER = "case_id,persona,touchpoint,stage,channel,screen,timestamp\n"
 

@@ -10,4 +10,4 @@ fi
 "$PY" -m venv .venv-oracle
 .venv-oracle/bin/python -m pip install -q --upgrade pip >/dev/null
 echo "setup: installing pm4py and pandas into .venv-oracle (test oracle only)" >&2
-.venv-oracle/bin/python -m pip install -q pm4py pandas
+.venv-oracle/bin/python -m pip install -q -c tests/oracle-constraints.txt pm4py pandas

@@ -49,4 +49,4 @@ def test_rules_command_lists_and_explains(cli):
     assert one.code == 0 and "dead-end" in one.out and "Failing example" in one.out
     assert cli("rules", "JM999").code == 2
     data = json.loads(cli("rules", "--format", "json").out)
-    assert [r["code"] for r in data] == [r.code for r in RULES]
+    assert [r["code"] for r in data if r["code"].startswith("JM")] == [r.code for r in RULES]

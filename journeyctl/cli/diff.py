@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from journeyctl.cli import options
 from journeyctl.cli.app import app
 
 
@@ -17,8 +18,8 @@ def diff_command(
     git: str | None = typer.Option(
         None, "--git", help="Compare the working tree's maps with this revision (e.g. HEAD, main)."
     ),
-    format: str = typer.Option("text", "--format", "-f", help="text, json or markdown."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the diff here."),
+    format: str = options.DIFF_FORMAT,
+    output: Path | None = options.OUTPUT,
 ) -> int:
     """Semantic diff: entities added, removed or changed, and new or resolved findings. Exit 0
     (2 for unreadable input)."""
@@ -29,8 +30,6 @@ def diff_command(
     from journeyctl.diff import report as diff_report
     from journeyctl.diff.compare import compare_git, compare_paths
 
-    if format not in diff_report.FORMATS:
-        raise UsageError(f"unknown format {format!r}; use {', '.join(diff_report.FORMATS)}")
     paths = paths or []
     if git is not None:
         result = compare_git(git, paths)
@@ -41,6 +40,6 @@ def diff_command(
     if format == "text" and output is None:
         diff_report.write(result, format, sys.stderr)
     else:
-        with machine_output(output) as out:
+        with machine_output(output, inputs=paths) as out:
             diff_report.write(result, format, out)
     return 0

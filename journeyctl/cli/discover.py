@@ -6,60 +6,46 @@ from pathlib import Path
 
 import typer
 
+from journeyctl.cli import options
 from journeyctl.cli.app import app
-
-LOG = typer.Argument(..., help="Event log: .csv, .parquet, .xes or .xes.gz.")
-OUTPUT = typer.Option(None, "--output", "-o", help="Write the draft map here.")
-COMPARE = typer.Option(None, "--compare", help="Compare the log with this designed map.")
-MAPPING = typer.Option(None, "--mapping", help="YAML {activity: touchpoint id} for --compare.")
-CASE = typer.Option(None, "--case", help="Case id column (default: case_id, case:concept:name).")
-ACTIVITY = typer.Option(
-    None, "--activity", help="Activity column (default: touchpoint, concept:name)."
-)
-TIMESTAMP = typer.Option(
-    None, "--timestamp", help="Timestamp column (default: timestamp, time:timestamp)."
-)
-CHANNEL = typer.Option(None, "--channel", help="Channel column (default: channel, case:channel).")
-SCREEN = typer.Option(None, "--screen", help="Screen column (default: screen).")
-PERSONA = typer.Option(
-    None, "--persona", help="Persona or segment column (default: persona, segment)."
-)
 
 
 @app.command()
 def discover(
-    log: Path = LOG,
-    output: Path | None = OUTPUT,
-    force: bool = typer.Option(False, "--force", help="Overwrite the --output file."),
+    log: Path = typer.Argument(..., help="Event log: .csv, .parquet, .xes or .xes.gz."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the draft map here (an existing file needs --force)."
+    ),
+    force: bool = options.force("the --output map"),
     goal: str | None = typer.Option(
         None, "--goal", help="Goal activity (default: the most frequent end activity)."
     ),
-    format: str = typer.Option("text", "--format", "-f", help="Report: text (stderr) or json."),
+    format: str = options.TEXT_OR_JSON,
     top: int = typer.Option(10, "--top", help="Variants shown in the text report."),
-    compare: Path | None = COMPARE,
-    mapping: Path | None = MAPPING,
-    case: str | None = CASE,
-    activity: str | None = ACTIVITY,
-    timestamp: str | None = TIMESTAMP,
-    channel: str | None = CHANNEL,
-    screen: str | None = SCREEN,
-    persona: str | None = PERSONA,
+    case: str | None = options.CASE,
+    activity: str | None = options.ACTIVITY,
+    timestamp: str | None = options.TIMESTAMP,
+    channel: str | None = options.CHANNEL,
+    screen: str | None = options.SCREEN,
+    persona: str | None = typer.Option(
+        None, "--persona", help="Persona or segment column (default: persona, segment)."
+    ),
+    compare: Path | None = typer.Option(
+        None, "--compare", help="Compare the log with this designed map."
+    ),
+    mapping: Path | None = options.MAPPING,
 ) -> int:
     """Discover journeys in an event log; with -o, write them as a draft map."""
     import json
 
     from journeyctl.cli.errors import EXIT_OK, UsageError
     from journeyctl.cli.output import machine_output, stderr
-    from journeyctl.core.errors import check_writable
+    from journeyctl.core.files import check_writable, write_file
     from journeyctl.eventlog.discover import draft_map, facts, to_json
     from journeyctl.eventlog.readers import Columns, read_log
 
-    if format not in ("text", "json"):
-        raise UsageError(f"unknown format {format!r}; use text or json")
     if top < 1:
         raise UsageError(f"--top must be 1 or more, not {top}")
-    if output is not None:
-        check_writable(output, force)
     if mapping is not None and compare is None:
         raise UsageError("--mapping needs --compare MAP")
     jmap = None
@@ -67,6 +53,9 @@ def discover(
         from journeyctl.lint.load import load_map
 
         jmap = load_map(compare)
+    inputs = (log, mapping, *(jmap.files if jmap else ()))
+    if output is not None:  # refused before the log is read
+        check_writable(output, owned=True, force=force, inputs=inputs)
     columns = Columns(case, activity, timestamp, channel, screen, persona)
     elog = read_log(log, columns)
     found = facts(elog, variants=None if format == "json" else top)
@@ -94,19 +83,9 @@ def discover(
 
             print_overlay(console, overlay)
     if draft is not None:
-        _write(output, draft.text)
+        write_file(output, draft.text, owned=True, force=force, inputs=inputs)
         _print_draft(console, output, draft)
     return EXIT_OK
-
-
-def _write(path: Path, text: str) -> None:
-    from journeyctl.core.errors import InputError
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def _text(prefix: str, style: str, message: str):

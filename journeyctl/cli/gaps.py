@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from journeyctl.cli import options
 from journeyctl.cli.app import app
-from journeyctl.cli.discover import ACTIVITY, CASE, CHANNEL, SCREEN, TIMESTAMP
 
 if TYPE_CHECKING:
     from journeyctl.eventlog.readers import Columns
-
-FORMATS = ("text", "json", "markdown", "html", "csv")
 
 
 @dataclass(frozen=True)
@@ -35,29 +33,27 @@ class GapsOptions:
 @app.command()
 def gaps(
     map_path: Path = typer.Argument(..., metavar="MAP", help="The journey map file."),
-    persona: list[str] = typer.Option([], "--persona", "-p", help="Only this persona (repeat)."),
-    format: str = typer.Option("text", "--format", "-f", help=f"{', '.join(FORMATS)}."),
-    fail_on: str | None = typer.Option(
-        None, "--fail-on", help="Exit 1 when a gap is this severe or worse: error, warning, info."
-    ),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here."),
+    persona: list[str] | None = options.PERSONAS,
+    format: str = options.GAPS_FORMAT,
+    fail_on: str | None = options.FAIL_ON,
+    output: Path | None = options.OUTPUT,
     coverage_csv: Path | None = typer.Option(
-        None, "--coverage-csv", help="Also write the persona × stage × channel × screen matrix."
+        None,
+        "--coverage-csv",
+        help="Also write the persona × stage × channel × screen matrix (replaced if it exists).",
     ),
     observed: Path | None = typer.Option(
         None, "--observed", help="Also compare this event log with the map (family `observed`)."
     ),
-    mapping: Path | None = typer.Option(
-        None, "--mapping", help="YAML {activity: touchpoint id} for --observed."
-    ),
-    case: str | None = CASE,
-    activity: str | None = ACTIVITY,
-    timestamp: str | None = TIMESTAMP,
-    channel: str | None = CHANNEL,
-    screen: str | None = SCREEN,
+    mapping: Path | None = options.MAPPING,
     segment: str | None = typer.Option(
         None, "--segment", help="Persona or segment column of --observed (default: persona)."
     ),
+    case: str | None = options.CASE,
+    activity: str | None = options.ACTIVITY,
+    timestamp: str | None = options.TIMESTAMP,
+    channel: str | None = options.CHANNEL,
+    screen: str | None = options.SCREEN,
 ) -> int:
     """Find gaps: coverage, engagement, push, measurement, silos and drop-off, worst first."""
     from journeyctl.eventlog.readers import Columns
@@ -66,7 +62,7 @@ def gaps(
     return run_gaps(
         GapsOptions(
             map_path,
-            tuple(persona),
+            tuple(persona or ()),
             format,
             fail_on,
             output,
@@ -78,43 +74,43 @@ def gaps(
     )
 
 
-def run_gaps(options: GapsOptions) -> int:
+def run_gaps(request: GapsOptions) -> int:
     """Check the options, find the gaps, write the report; the exit code (1: `--fail-on` hit)."""
     from journeyctl.cli.errors import EXIT_FINDINGS, EXIT_OK, UsageError
     from journeyctl.cli.output import machine_output, stderr
+    from journeyctl.core.files import check_writable
     from journeyctl.core.findings import Severity
     from journeyctl.gaps import chosen_personas, coverage, find_gaps, formats
     from journeyctl.gaps.report import print_report
     from journeyctl.lint.load import load_map
 
-    if options.format not in FORMATS:
-        raise UsageError(f"unknown format {options.format!r}; use one of {', '.join(FORMATS)}")
-    try:
-        fail_at = Severity.parse(options.fail_on) if options.fail_on else None
-    except ValueError as exc:
-        raise UsageError(f"--fail-on: {exc}") from None
-    if options.mapping is not None and options.observed is None:
+    if request.mapping is not None and request.observed is None:
         raise UsageError("--mapping needs --observed LOG")
-    jmap = load_map(options.map_path)
-    report = find_gaps(jmap, options.personas)
-    if options.observed is not None:
+    jmap = load_map(request.map_path)
+    inputs = (*jmap.files, request.observed, request.mapping)
+    for target in (request.coverage_csv, request.output):
+        if target is not None:  # refused before anything is written
+            check_writable(target, inputs=inputs)
+    report = find_gaps(jmap, request.personas)
+    if request.observed is not None:
         from journeyctl.gaps.observed import gaps_from_log
 
-        found = gaps_from_log(jmap, options.observed, options.mapping, options.columns)
+        found = gaps_from_log(jmap, request.observed, request.mapping, request.columns)
         report.extend(g for g in found if g.persona is None or g.persona in report.personas)
-    if options.coverage_csv is not None:
-        personas = chosen_personas(jmap, options.personas)
-        with machine_output(options.coverage_csv) as out:
+    if request.coverage_csv is not None:
+        personas = chosen_personas(jmap, request.personas)
+        with machine_output(request.coverage_csv, inputs=inputs) as out:
             formats.write_matrix(coverage.matrix(jmap, personas), out)
-    if options.format == "text" and options.output is None:
+    if request.format == "text" and request.output is None:
         print_report(report, stderr())
-    elif options.format == "text":
+    elif request.format == "text":
         from rich.console import Console
 
-        with machine_output(options.output) as out:
+        with machine_output(request.output, inputs=inputs) as out:
             print_report(report, Console(file=out, highlight=False, soft_wrap=True, width=100))
     else:
-        with machine_output(options.output) as out:
-            formats.WRITERS[options.format](report, out)
+        with machine_output(request.output, inputs=inputs) as out:
+            formats.WRITERS[request.format](report, out)
+    fail_at = Severity.parse(request.fail_on) if request.fail_on else None
     worst = report.worst
     return EXIT_FINDINGS if fail_at and worst is not None and worst >= fail_at else EXIT_OK

@@ -6,14 +6,15 @@ from pathlib import Path
 
 import typer
 
+from journeyctl.cli import options
 from journeyctl.cli.app import app
 
 
 @app.command()
 def init(
     directory: Path = typer.Argument(..., help="Folder to create the map in."),
-    template: str = typer.Option("linear-purchase", "--template", "-t", help="Template name."),
-    force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
+    template: str = options.TEMPLATE,
+    force: bool = options.force("the map (and the schema file beside it)"),
 ) -> int:
     """Create a starter map from a template (see `journeyctl templates`)."""
     from rich.markup import escape

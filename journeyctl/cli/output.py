@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import TextIO
 
-from journeyctl.core.errors import InputError
+from journeyctl.core.files import Inputs, write_file
 
 
 @cache
@@ -20,8 +20,9 @@ def stderr():
 
 
 @contextlib.contextmanager
-def machine_output(path: Path | None) -> Iterator[TextIO]:
-    """Stdout, or the file at `path` (written whole, only when the command succeeds)."""
+def machine_output(path: Path | None, inputs: Inputs = ()) -> Iterator[TextIO]:
+    """Stdout, or the generated file at `path`: written whole, atomically, only when the
+    command succeeds, replacing an existing file unless it is one of `inputs`."""
     if path is None:
         yield sys.stdout
         sys.stdout.flush()
@@ -30,11 +31,21 @@ def machine_output(path: Path | None) -> Iterator[TextIO]:
 
     buffer = io.StringIO()
     yield buffer
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(buffer.getvalue(), encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    write_file(path, buffer.getvalue(), inputs=inputs)
+
+
+def write_output(data: str | bytes, path: Path | None, inputs: Inputs = ()) -> None:
+    """`data` (text or binary) to stdout, or to the generated file at `path` as machine_output."""
+    if path is not None:
+        write_file(path, data, inputs=inputs)
+        return
+    sys.stdout.flush()
+    if isinstance(data, bytes):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(data)
+        sys.stdout.flush()
 
 
 def print_findings(findings) -> None:

@@ -1,18 +1,21 @@
-"""`journeyctl rules`: list every rule, or show one rule's documentation."""
+"""`journeyctl rules`: list every code (lint rules and gap types), or explain one."""
 
 from __future__ import annotations
 
 import typer
 
+from journeyctl.cli import options
 from journeyctl.cli.app import app
 
 
 @app.command("rules")
 def rules_command(
-    code: str | None = typer.Argument(None, help="A rule code or slug to explain."),
-    format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    code: str | None = typer.Argument(
+        None, help="A code or slug to explain, or a code prefix (JM1, G) to list."
+    ),
+    format: str = options.TEXT_OR_JSON,
 ) -> int:
-    """List every rule with its code, slug, severity and summary; name one for its full docs."""
+    """List every code with its slug, severity and summary; name one for its full docs."""
     import json
     import sys
 
@@ -20,36 +23,38 @@ def rules_command(
 
     from journeyctl.cli.errors import UsageError
     from journeyctl.cli.output import stderr
-    from journeyctl.lint.rules import all_rules
+    from journeyctl.gaps.model import GapType
+    from journeyctl.registry import all_codes
 
-    rules = list(all_rules().values())
+    codes = list(all_codes().values())
+    exact = [c for c in codes if code and (code.upper() == c.code or code == c.slug)]
     if code:
-        rules = [r for r in rules if code.upper() == r.code or code == r.slug]
-        if not rules:
-            raise UsageError(f"no rule {code!r}; `journeyctl rules` lists them")
+        codes = exact or [c for c in codes if c.code.startswith(code.upper())]
+        if not codes:
+            raise UsageError(f"no code, slug or prefix {code!r}; `journeyctl rules` lists them")
     if format == "json":
         doc = [
             {
-                "code": r.code,
-                "slug": r.slug,
-                "severity": r.severity.label,
-                "summary": r.summary,
-                "description": r.description,
+                "code": c.code,
+                "slug": c.slug,
+                **({"family": c.family} if isinstance(c, GapType) else {}),
+                "severity": c.severity.label,
+                "summary": c.summary,
+                "description": c.description,
             }
-            for r in rules
+            for c in codes
         ]
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return 0
-    if format != "text":
-        raise UsageError(f"unknown format {format!r}; use text or json")
-    if code:
-        r = rules[0]
-        sys.stdout.write(f"{r.code} {r.slug} ({r.severity.label})\n\n{r.description}\n")
+    if exact:
+        c = codes[0]
+        family = f", family: {c.family}" if isinstance(c, GapType) else ""
+        sys.stdout.write(f"{c.code} {c.slug} ({c.severity.label}{family})\n\n{c.description}\n")
         return 0
     from rich.text import Text
 
     table = Table("code", "slug", "severity", "summary", box=None, pad_edge=False)
-    for r in rules:
-        table.add_row(*(Text(c) for c in (r.code, r.slug, r.severity.label, r.summary)))
+    for c in codes:
+        table.add_row(*(Text(s) for s in (c.code, c.slug, c.severity.label, c.summary)))
     stderr().print(table)
     return 0

@@ -6,37 +6,34 @@ from pathlib import Path
 
 import typer
 
+from journeyctl.cli import options
 from journeyctl.cli.app import app
-
-FORMATS = ("text", "json", "csv")
 
 
 @app.command()
 def simulate(
     map: Path = typer.Argument(..., help="The journey map file."),
-    persona: list[str] | None = typer.Option(
-        None, "--persona", "-p", help="Persona id (repeatable). Default: every persona."
-    ),
+    persona: list[str] | None = options.PERSONAS,
     runs: int = typer.Option(10000, "--runs", "-n", help="Walks per persona."),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same output."),
-    format: str = typer.Option("text", "--format", "-f", help="Output: text, json or csv."),
-    events: Path | None = typer.Option(None, "--events", help="Write every visit as CSV here."),
-    force: bool = typer.Option(False, "--force", help="Let --events overwrite an existing file."),
+    format: str = options.SIMULATE_FORMAT,
+    events: Path | None = typer.Option(
+        None, "--events", help="Write every visit as CSV here (an existing file needs --force)."
+    ),
+    force: bool = options.force("the --events file"),
     exact: bool = typer.Option(False, "--exact", help="Add exact Markov-chain figures."),
     cycles: int = typer.Option(3, "--cycles", help="Cycles to walk (cyclical journeys)."),
     max_steps: int = typer.Option(200, "--max-steps", help="Cut walks after this many visits."),
     top: int = typer.Option(10, "--top", help="How many of the most common paths to show."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here."),
+    output: Path | None = options.OUTPUT,
 ) -> int:
     """Simulate customers walking the journey: conversion, drop-off, paths, mix and time."""
     from journeyctl.cli.errors import UsageError
     from journeyctl.cli.output import machine_output, stderr
-    from journeyctl.core.errors import check_writable
+    from journeyctl.core.files import check_writable
     from journeyctl.lint.load import load_map
     from journeyctl.markov.chain import get_persona
 
-    if format not in FORMATS:
-        raise UsageError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
     for name, value in (("--runs", runs), ("--cycles", cycles), ("--max-steps", max_steps),
                         ("--top", top)):  # fmt: skip
         if value < 1:
@@ -47,8 +44,10 @@ def simulate(
     )
     for name in names:
         get_persona(jmap, name)
-    if events is not None:
-        check_writable(events, force)
+    if events is not None:  # refused before the walks, not after
+        check_writable(events, owned=True, force=force, inputs=jmap.files)
+    if output is not None:
+        check_writable(output, inputs=jmap.files)
 
     from journeyctl.markov.exact import solve
     from journeyctl.markov.montecarlo import simulate as walk
@@ -79,12 +78,12 @@ def simulate(
         else:
             from rich.console import Console
 
-            with machine_output(output) as out:
+            with machine_output(output, inputs=jmap.files) as out:
                 render(Console(file=out, width=100, no_color=True), jmap, reports, seed)
         return 0
     from journeyctl.markov.formats import to_csv, to_json
 
-    with machine_output(output) as out:
+    with machine_output(output, inputs=jmap.files) as out:
         out.write(to_json(jmap.journey.id, seed, reports) if format == "json" else to_csv(reports))
     return 0
 

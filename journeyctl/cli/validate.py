@@ -6,16 +6,15 @@ from pathlib import Path
 
 import typer
 
+from journeyctl.cli import options
 from journeyctl.cli.app import app
-
-FORMATS = "text, json, sarif, github, junit or auto (github inside GitHub Actions, else text)"
 
 
 @app.command()
 def validate(
     paths: list[Path] = typer.Argument(..., help="Map files, or directories to search for *.yaml."),
-    format: str = typer.Option("text", "--format", "-f", help=f"Output: {FORMATS}."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here."),
+    format: str = options.VALIDATE_FORMAT,
+    output: Path | None = options.OUTPUT,
     select: list[str] = typer.Option(
         [], "--select", help="Only these rule codes or prefixes (comma-separated; repeatable)."
     ),
@@ -28,9 +27,7 @@ def validate(
         help="Configuration file (default: the nearest .journeyctl.yaml or "
         "pyproject.toml with [tool.journeyctl]).",
     ),
-    fail_level: str | None = typer.Option(
-        None, "--fail-level", help="Exit 1 on findings at or above: error (default), warning, info."
-    ),
+    fail_level: str | None = options.FAIL_LEVEL,
     strict: bool = typer.Option(False, "--strict", help="Same as --fail-level warning."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even with findings."),
 ) -> int:
@@ -44,12 +41,10 @@ def validate(
     from journeyctl.cli.output import machine_output
     from journeyctl.lint import config as configuration
     from journeyctl.lint.engine import lint
-    from journeyctl.lint.reporters import REPORTERS, get_reporter
+    from journeyctl.lint.reporters import get_reporter
 
     if format == "auto":
         format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    if format not in REPORTERS:
-        raise UsageError(f"unknown format {format!r}; use {FORMATS}")
     if strict and fail_level is not None:
         raise UsageError("--strict is --fail-level warning; give one of them")
     if config is not None and not config.is_file():
@@ -60,7 +55,7 @@ def validate(
     report = lint(paths, config=settings)
     reporter = get_reporter(format)
     if reporter.machine or output is not None:
-        with machine_output(output) as out:
+        with machine_output(output, inputs=(*report.files, config)) as out:
             reporter.write(report, out)
     else:
         import sys

@@ -1,6 +1,7 @@
 """The core: what every other part shares, and nothing above it.
 
-Spans (where a value stands in a file), findings and the `Rule` declaration behind every
-code, the typed journey-map model, reachability over a map's touchpoints, the bounds on
-untrusted input, and the library's exceptions. Imports only the standard library.
+Spans (`span`), findings (`findings`) and the `Rule` declaration behind every code (`codes`),
+the typed journey-map model (`model`), reachability over a map's touchpoints (`graph`), the
+bounds on untrusted input (`limits`), the library's exceptions (`errors`) and the one way
+output files are written (`files`). Imports only the standard library.
 """

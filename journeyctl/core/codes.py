@@ -1,4 +1,4 @@
-"""A rule: the identity and documentation behind every finding."""
+"""A code's declaration: the identity and documentation behind every finding and gap."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from journeyctl.core.span import Span
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A rule's code (`JM101`), slug, default severity and documentation.
+    """A code (`JM101`, `G501`): its slug, default severity and documentation.
 
-    The first line of `doc` is the rule's summary; the rest is its full description, with a
-    failing and a passing example.
+    The first paragraph of `doc` is the summary; the rest describes the code. A lint rule's
+    documentation ends with a failing and a passing example. Lint rules are declared in
+    `journeyctl.lint.rules`, gap types (`GapType`, a Rule with a family) in `journeyctl.gaps`.
     """
 
     code: str

@@ -30,12 +30,6 @@ class OverwriteError(RequestError):
         super().__init__(f"{path} exists; pass --force to overwrite it")
 
 
-def check_writable(path: Path, force: bool) -> None:
-    """Refuse (OverwriteError) to overwrite an existing file unless `force`."""
-    if path.exists() and not force:
-        raise OverwriteError(path)
-
-
 class InvalidMapError(JourneyctlError):
     """A map with error-level findings, refused by a command that needs a valid map."""
 

@@ -15,9 +15,7 @@ from journeyctl.core.span import Span
 EXIT = "exit"
 """The reserved target that means leaving the journey."""
 
-ENGAGEMENTS = ("passive", "active", "mini")
 SCREEN_CLASSES = ("smartphone", "pc", "tablet", "tv", "in-person", "other")
-VALUES = ("informative", "insightful", "fun", "shareable", "offer")
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,32 +127,11 @@ def draft_map(log: EventLog, f: LogFacts, goal: str | None = None, name: str = "
     channel_ids = assign_ids(vs[0] for vs in channels.values())  # each activity's most frequent
     screen_ids = assign_ids(v for vs in screens.values() for v in vs)
     persona_ids = assign_ids(p for p, _ in personas)
-
-    moves: dict[str, dict[str, int]] = {a: {} for a, _, _ in profile}
-    for a, b, n in f.dfg:
-        moves[a][ids[b]] = n
-    for a, n in f.ends:
-        moves[a][EXIT] = n
-    dropped = sum(moves[goal].values()) - moves[goal].get(EXIT, 0)
-
-    s = f.summary
-    stem = log.path.name.split(".")[0]
+    moves = _moves(profile, f, ids)
+    tp_channel = {a: channel_ids[channels[a][0]] if a in channels else UNKNOWN_CHANNEL for a in ids}
     doc = {
         "journeyctl": 1,
-        "journey": {
-            "id": slugify(name or stem),
-            "name": name or f"{stem} (discovered)",
-            "description": (
-                f"Discovered from {log.path.name}: {s.cases} cases, {s.events} events, "
-                f"{s.first} to {s.last}."
-            ),
-            "kind": "linear",
-            "goal": {
-                "touchpoints": [ids[goal]],
-                "description": f"Reaching {goal!r}.",
-            },
-            "entry": {ids[a]: n for a, n in _by_count(f.starts)},
-        },
+        "journey": _journey(log, f, ids, goal, name),
         "stages": [
             {
                 "id": UNASSIGNED,
@@ -160,17 +139,8 @@ def draft_map(log: EventLog, f: LogFacts, goal: str | None = None, name: str = "
                 "description": "TODO: split into real stages (see the comment at the top).",
             }
         ],
-        "channels": [{"id": channel_ids[c], "name": c} for c in sorted(channel_ids)],
+        "channels": _channels(channel_ids, tp_channel),
     }
-    tp_channel = {a: channel_ids[channels[a][0]] if a in channels else UNKNOWN_CHANNEL for a in ids}
-    if UNKNOWN_CHANNEL in tp_channel.values() and UNKNOWN_CHANNEL not in channel_ids.values():
-        doc["channels"].append(
-            {
-                "id": UNKNOWN_CHANNEL,
-                "name": "Unknown",
-                "description": "The log names no channel for these events.",
-            }
-        )
     if screen_ids:
         doc["screens"] = [_screen(screen_ids[v], v) for v in sorted(screen_ids)]
     if persona_ids:
@@ -187,24 +157,69 @@ def draft_map(log: EventLog, f: LogFacts, goal: str | None = None, name: str = "
         for a, _, _ in profile
     ]
     body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
-    note = ""
-    if s.channels:
-        import textwrap
+    dropped = sum(moves[goal].values()) - moves[goal].get(EXIT, 0)
+    return Draft(TODO + _channel_note(f.summary) + body, goal, dropped)
 
-        listed = ", ".join(f"{c} ({n:,})" for c, n in s.channels)
-        note = (
-            "\n".join(
-                textwrap.wrap(
-                    "Channels: each touchpoint got its most frequent channel. The log's channels, "
-                    f"by events: {listed}.",
-                    width=96,
-                    initial_indent="# - ",
-                    subsequent_indent="#   ",
-                )
-            )
-            + "\n"
+
+def _moves(profile, f: LogFacts, ids: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Activity to {next touchpoint id or `exit`: observed count}."""
+    moves: dict[str, dict[str, int]] = {a: {} for a, _, _ in profile}
+    for a, b, n in f.dfg:
+        moves[a][ids[b]] = n
+    for a, n in f.ends:
+        moves[a][EXIT] = n
+    return moves
+
+
+def _journey(log: EventLog, f: LogFacts, ids: dict[str, str], goal: str, name: str) -> dict:
+    """The draft's `journey`: named after `name` or the log file, entries weighted by starts."""
+    s = f.summary
+    stem = log.path.name.split(".")[0]
+    return {
+        "id": slugify(name or stem),
+        "name": name or f"{stem} (discovered)",
+        "description": (
+            f"Discovered from {log.path.name}: {s.cases} cases, {s.events} events, "
+            f"{s.first} to {s.last}."
+        ),
+        "kind": "linear",
+        "goal": {
+            "touchpoints": [ids[goal]],
+            "description": f"Reaching {goal!r}.",
+        },
+        "entry": {ids[a]: n for a, n in _by_count(f.starts)},
+    }
+
+
+def _channels(channel_ids: dict[str, str], tp_channel: dict[str, str]) -> list[dict]:
+    """The log's channels, plus `unknown` when some touchpoint's events name none."""
+    out = [{"id": channel_ids[c], "name": c} for c in sorted(channel_ids)]
+    if UNKNOWN_CHANNEL in tp_channel.values() and UNKNOWN_CHANNEL not in channel_ids.values():
+        out.append(
+            {
+                "id": UNKNOWN_CHANNEL,
+                "name": "Unknown",
+                "description": "The log names no channel for these events.",
+            }
         )
-    return Draft(TODO + note + body, goal, dropped)
+    return out
+
+
+def _channel_note(s: q.Summary) -> str:
+    """The header comment on how channels were picked (empty when the log has none)."""
+    if not s.channels:
+        return ""
+    import textwrap
+
+    listed = ", ".join(f"{c} ({n:,})" for c, n in s.channels)
+    lines = textwrap.wrap(
+        "Channels: each touchpoint got its most frequent channel. The log's channels, "
+        f"by events: {listed}.",
+        width=96,
+        initial_indent="# - ",
+        subsequent_indent="#   ",
+    )
+    return "\n".join(lines) + "\n"
 
 
 def _by_count(items: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:

@@ -214,7 +214,6 @@ def _moves(con, jmap: JourneyMap, chain) -> list[Move]:
     for tp in jmap.touchpoints:
         for m in tp.next:
             designed[(tp.id, m.target)] = designed.get((tp.id, m.target), 0.0) + m.weight
-    index = chain.index
     out_of: dict[str | None, int] = defaultdict(int)
     for (src, _), n in observed.items():
         out_of[src] += n
@@ -223,9 +222,8 @@ def _moves(con, jmap: JourneyMap, chain) -> list[Move]:
         if (src, dst) not in designed:
             return 0.0
         if src is None:
-            return float(chain.start[index[dst]])
-        i = index[src]
-        return float(chain.exit[i] if dst == EXIT else chain.P[i, index[dst]])
+            return float(chain.start[chain.index[dst]])
+        return float(chain.probability(src, dst))
 
     keys = sorted(set(observed) | set(designed), key=lambda k: (k[0] or "", k[0] is not None, k[1]))
     return [
@@ -291,16 +289,23 @@ def _dropoff(outcomes, segment, persona, exits: dict[str, float]) -> list[DropOf
 
 def print_overlay(console, ov: Overlay, top: int = 10) -> None:
     """The comparison for people (rich, on stderr)."""
-    from rich.table import Table
     from rich.text import Text
-
-    def name(x: str | None) -> str:
-        return "(entry)" if x is None else x
 
     console.print(Text.assemble(("compared with ", "bold"), ov.map_name, f": {ov.cases:,} cases"))
     if ov.unmapped:
         left = ", ".join(f"{a} ({n:,})" for a, n in ov.unmapped)
         console.print(Text(f"activities matching no touchpoint (left out): {left}"))
+    _print_moves(console, ov, top)
+    _print_fit(console, ov)
+    _print_dropoff(console, ov)
+
+
+def _print_moves(console, ov: Overlay, top: int) -> None:
+    """Observed moves the map lacks (the `top` most frequent), designed moves never observed
+    out of touchpoints cases reach, and the touchpoints no case reaches."""
+    from rich.table import Table
+    from rich.text import Text
+
     reached = {m.target for m in ov.moves if m.observed}
     unreached = sorted({m.source for m in ov.unobserved if m.source not in reached} - {None})
     for title, moves in (
@@ -317,7 +322,7 @@ def print_overlay(console, ov: Overlay, top: int = 10) -> None:
             t.add_column(col, justify="right" if col[0] in "osd" else "left")
         for m in moves:
             t.add_row(
-                Text(name(m.source)),
+                Text("(entry)" if m.source is None else m.source),
                 Text(m.target),
                 f"{m.observed:,}",
                 f"{m.observed_share:.1%}",
@@ -328,6 +333,13 @@ def print_overlay(console, ov: Overlay, top: int = 10) -> None:
         console.print(
             Text(f"touchpoints no case reaches (their moves unobserved): {', '.join(unreached)}")
         )
+
+
+def _print_fit(console, ov: Overlay) -> None:
+    """How many cases of each segment follow the map."""
+    from rich.table import Table
+    from rich.text import Text
+
     t = Table(title="Cases that follow the map", title_justify="left")
     for col in ("segment", "persona", "cases", "follow"):
         t.add_column(col, justify="right" if col in ("cases", "follow") else "left")
@@ -336,6 +348,13 @@ def print_overlay(console, ov: Overlay, top: int = 10) -> None:
             Text(f.segment or "(all)"), Text(f.persona or "-"), f"{f.cases:,}", f"{f.share:.1%}"
         )
     console.print(t)
+
+
+def _print_dropoff(console, ov: Overlay) -> None:
+    """Real against simulated drop-off over all cases, with each touchpoint's dwell."""
+    from rich.table import Table
+    from rich.text import Text
+
     t = Table(title="Drop-off: real against simulated (all cases)", title_justify="left")
     for col in ("touchpoint", "cases", "real", "simulated", "median dwell h", "p90 dwell h"):
         t.add_column(col, justify="left" if col == "touchpoint" else "right")

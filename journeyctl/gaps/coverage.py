@@ -27,14 +27,25 @@ CHANNEL = GapType(
     "preferred-channel-missing",
     "coverage",
     Severity.INFO,
-    "A stage has no touchpoint on any of a persona's preferred channels.",
+    """A stage has no touchpoint on any of a persona's preferred channels.
+
+    A persona prefers a channel when its affinity is above 1. Only channels the brand could open
+    in any stage count (not `paid` or `earned` ones), and stages where walks start are not
+    checked. The persona can still use another channel (so: info); to meet them on a preferred
+    one, add a touchpoint on it to the stage, or make an existing one work there.
+    """,
 )
 SCREEN = GapType(
     "G102",
     "preferred-screen-missing",
     "coverage",
     Severity.WARNING,
-    "A stage has no touchpoint on any of a persona's preferred screens.",
+    """A stage has no touchpoint on any of a persona's preferred screens.
+
+    The stage may not work on the device the persona lives on: a warning when the strongest
+    preference is 2 or more, else info. A stage that misses both is one G102 that names the
+    channels too. Add a touchpoint on a preferred screen, or make an existing one work there.
+    """,
 )
 TYPES = (CHANNEL, SCREEN)
 

@@ -22,14 +22,24 @@ TOUCHPOINT = GapType(
     "touchpoint-drop-off",
     "dropoff",
     Severity.WARNING,
-    "One touchpoint loses most of a stage's share of a persona's walks.",
+    """One touchpoint loses most of a stage's share of a persona's walks.
+
+    The stage loses at least 10% of the persona's walks and this touchpoint at least half of
+    that; a warning when it costs 25 or more conversions per 1,000 walks, else info. Find out
+    why walks leave there (its first pain point is quoted) and give them a next step.
+    """,
 )
 STAGE = GapType(
     "G602",
     "stage-drop-off",
     "dropoff",
     Severity.WARNING,
-    "A stage loses a large share of a persona's walks, spread over its touchpoints.",
+    """A stage loses a large share of a persona's walks, spread over its touchpoints.
+
+    At least 10% of the walks leave the stage and no touchpoint loses half of that; severity as
+    for G601. Review the stage as a whole: what the persona needs there (its customer goal) and
+    which step is missing.
+    """,
 )
 TYPES = (TOUCHPOINT, STAGE)
 

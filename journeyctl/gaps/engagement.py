@@ -19,21 +19,33 @@ PASSIVE = GapType(
     "passive-stage",
     "engagement",
     Severity.WARNING,
-    "Every touchpoint of a stage is passive or mini: the customer can only watch.",
+    """Every touchpoint of a stage is passive or mini: the customer can only watch.
+
+    Judged on the touchpoints a persona can meet there (not those on a channel with affinity 0).
+    Add an active touchpoint the customer starts: ask, try, compare, book, share.
+    """,
 )
 ONE_WAY = GapType(
     "G202",
     "no-customer-voice",
     "engagement",
     Severity.WARNING,
-    "No touchpoint of a stage is started by the customer or two-way.",
+    """No touchpoint of a stage is started by the customer or two-way.
+
+    Reported only when the stage is not already G201. Add a customer-initiated or two-way
+    touchpoint: search, chat, call, reply.
+    """,
 )
 NO_VALUE = GapType(
     "G203",
     "no-value",
     "engagement",
     Severity.WARNING,
-    "A touchpoint declares no `value`: it offers the customer nothing.",
+    """A touchpoint declares no `value`: it offers the customer nothing.
+
+    Give it a reason to engage (informative, insightful, fun, shareable, offer) and declare it
+    in `value:`, or drop the touchpoint.
+    """,
 )
 TYPES = (PASSIVE, ONE_WAY, NO_VALUE)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from journeyctl.core.model import JourneyMap
+from journeyctl.markov.absorbing import can_reach, first_visit, fundamental, hit
 from journeyctl.markov.chain import persona_chain
 from journeyctl.markov.exact import solve
 
@@ -58,14 +59,14 @@ def persona_flow(jmap: JourneyMap, persona: str | None) -> PersonaFlow:
     exact = solve(jmap, persona)
     P, start, goal = chain.P, chain.start, chain.goal
     # Designed walk: every touchpoint moves on as drawn; exit absorbs.
-    keep = _can_reach(P, chain.exit > 0)
-    N = _fundamental(P, keep)
+    keep = can_reach(P, chain.exit > 0)
+    N = fundamental(P, keep)
     visits = start @ N
-    reach = _first_visit(N, start)
+    reach = first_visit(visits, np.diag(N))
     stage_reach = {}
     for stage in jmap.stages:
         inside = np.array([jmap.touchpoint[s].stage == stage.id for s in chain.states], bool)
-        stage_reach[stage.id] = _hit(P, start, inside, keep)
+        stage_reach[stage.id] = hit(P, start, inside, keep=keep)
     moves = {
         (src, dst): float(visits[i] * P[i, j])
         for i, src in enumerate(chain.states)
@@ -75,10 +76,10 @@ def persona_flow(jmap: JourneyMap, persona: str | None) -> PersonaFlow:
     # Path to conversion: goals absorb; only states that can still reach a goal matter.
     Q = P.copy()
     Q[goal, :] = 0.0
-    live = _can_reach(Q, goal)
-    M = _fundamental(Q, live)
+    live = can_reach(Q, goal)
+    M = fundamental(Q, live)
     h = M @ goal.astype(float)
-    first = _first_visit(M, start)
+    first = first_visit(start @ M, np.diag(M))
     converts = float(start @ h)
     with np.errstate(invalid="ignore", divide="ignore"):
         on = np.where(chain.exit < 1, (P @ h) / (1 - chain.exit), 0.0)
@@ -96,40 +97,3 @@ def persona_flow(jmap: JourneyMap, persona: str | None) -> PersonaFlow:
         exits=dict(exact.exit_probability),
         stage_exits=dict(exact.stage_exit_probability),
     )
-
-
-def _can_reach(P: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """States with a path of positive moves to a `targets` state (targets included)."""
-    found = targets.copy()
-    while True:
-        more = found | (P[:, found] > 0).any(axis=1)
-        if (more == found).all():
-            return found
-        found = more
-
-
-def _fundamental(P: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """(I − P)⁻¹ over the `keep` states (expected visits to j from i), 0 elsewhere."""
-    N = np.zeros_like(P)
-    k = np.flatnonzero(keep)
-    N[np.ix_(k, k)] = np.linalg.inv(np.eye(len(k)) - P[np.ix_(k, k)])
-    return N
-
-
-def _first_visit(N: np.ndarray, start: np.ndarray) -> np.ndarray:
-    """P(a walk from `start` visits j at least once) = E[visits to j] / E[visits | at j]."""
-    d = np.diag(N)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(d > 0, (start @ N) / d, 0.0)
-
-
-def _hit(P: np.ndarray, start: np.ndarray, target: np.ndarray, keep: np.ndarray) -> float:
-    """P(a walk from `start` visits any `target` state)."""
-    T = P.copy()
-    T[target, :] = 0.0
-    ok = keep & ~target
-    k = np.flatnonzero(ok)
-    b = P[np.ix_(k, np.flatnonzero(target))].sum(axis=1)
-    x = np.zeros(len(start))
-    x[k] = np.linalg.solve(np.eye(len(k)) - T[np.ix_(k, k)], b)
-    return float(start[target].sum() + start @ x)

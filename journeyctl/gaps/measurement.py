@@ -19,14 +19,23 @@ UNMEASURED = GapType(
     "key-unmeasured",
     "measurement",
     Severity.WARNING,
-    "A key touchpoint is marked not measurable.",
+    """A key touchpoint is marked not measurable.
+
+    A touchpoint is key when it is a goal, a moment of truth, or on the way for most converting
+    walks (P(visit | convert) ≥ 0.5 for some persona). Name how it is measured in `kpis:` and
+    instrument it; measure a mini touchpoint by proxy (tagged referral links, a 'where did you
+    hear of us' question).
+    """,
 )
 NO_KPI = GapType(
     "G402",
     "key-without-kpi",
     "measurement",
     Severity.WARNING,
-    "A key touchpoint is measured but names no KPI.",
+    """A key touchpoint is measured but names no KPI.
+
+    Key as for G401. Name how it is measured in `kpis:` (completion, drop-off, satisfaction).
+    """,
 )
 TYPES = (UNMEASURED, NO_KPI)
 

@@ -1,9 +1,9 @@
 """Gap records: where the designed journey fails its personas, and the report that holds them.
 
-A `GapType` is the identity of one kind of gap (code, slug, family, default severity), like a
-lint rule; a `Gap` is one occurrence with its persona, stage, touchpoints, evidence and impact.
-Other modules (the observed-log comparison, say) make their own `GapType`s and add their gaps
-to a `GapReport` with `extend`.
+A `GapType` declares one kind of gap as a lint `Rule` declares a rule (code, slug, default
+severity, documentation), plus its family; a `Gap` is one occurrence with its persona, stage,
+touchpoints, evidence and impact. Other modules (the observed-log comparison, say) make their
+own `GapType`s and add their gaps to a `GapReport` with `extend`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from journeyctl.core.codes import Rule
 from journeyctl.core.findings import Severity
 from journeyctl.core.model import Touchpoint
 from journeyctl.core.span import Span
@@ -96,15 +97,16 @@ class Gap:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class GapType:
-    """A kind of gap: its code (`G101`), slug, family, default severity and summary."""
+@dataclass(frozen=True, slots=True, init=False)
+class GapType(Rule):
+    """A kind of gap: a `Rule` (code `G101`, slug, default severity, documentation whose first
+    paragraph is the summary, then what the gap means and how to fix it) of a family."""
 
-    code: str
-    slug: str
     family: str
-    severity: Severity
-    summary: str
+
+    def __init__(self, code: str, slug: str, family: str, severity: Severity, doc: str):
+        Rule.__init__(self, code, slug, severity, doc)
+        object.__setattr__(self, "family", family)  # frozen: set as dataclasses do
 
     def gap(
         self, message: str, recommendation: str, *, severity: Severity | None = None, **where

@@ -18,29 +18,71 @@ from journeyctl.gaps.model import Evidence, Gap, GapType
 
 FAMILY = "observed"
 UNDESIGNED = GapType(
-    "G701", "undesigned-move", FAMILY, Severity.WARNING,
-    "Customers in the log take a move the map lacks.",
-)  # fmt: skip
+    "G701",
+    "undesigned-move",
+    FAMILY,
+    Severity.WARNING,
+    """Customers in the log take a move the map lacks.
+
+    Info when the move starts at a goal, where the map's walks end. Add the move to the map,
+    weighted about as the log takes it, or find out why customers go there.
+    """,
+)
 UNOBSERVED = GapType(
-    "G702", "unobserved-move", FAMILY, Severity.INFO,
-    "A move of the map that no case in the log takes.",
-)  # fmt: skip
+    "G702",
+    "unobserved-move",
+    FAMILY,
+    Severity.INFO,
+    """A move of the map that no case in the log takes.
+
+    Check that the move is really offered, or lower its weight.
+    """,
+)
 SHARE = GapType(
-    "G703", "move-share-differs", FAMILY, Severity.INFO,
-    "A move's observed share differs from its designed probability.",
-)  # fmt: skip
+    "G703",
+    "move-share-differs",
+    FAMILY,
+    Severity.INFO,
+    """A move's observed share differs from its designed probability.
+
+    Reported only when the difference exceeds both 5 points and 4 standard errors of the
+    observed share, after 30 observed moves out of the touchpoint. Re-weight the move to about
+    its observed share, or find out why customers differ from the design.
+    """,
+)
 OFF_MAP = GapType(
-    "G704", "cases-off-map", FAMILY, Severity.INFO,
-    "Cases of a segment that leave the designed moves.",
-)  # fmt: skip
+    "G704",
+    "cases-off-map",
+    FAMILY,
+    Severity.INFO,
+    """Cases of a segment that leave the designed moves.
+
+    A warning when fewer than half of the segment's cases follow the map, else info. The
+    undesigned moves (G701) show where they go.
+    """,
+)
 DROP_OFF = GapType(
-    "G705", "observed-drop-off", FAMILY, Severity.WARNING,
-    "Real drop-off at a touchpoint differs from the simulated drop-off.",
-)  # fmt: skip
+    "G705",
+    "observed-drop-off",
+    FAMILY,
+    Severity.WARNING,
+    """Real drop-off at a touchpoint differs from the simulated drop-off.
+
+    A warning when more customers leave than the map's walks do: find out why. Info when fewer
+    leave: check the touchpoint's `exit` weight.
+    """,
+)
 UNMAPPED = GapType(
-    "G706", "unmapped-activity", FAMILY, Severity.INFO,
-    "An activity of the log that matches no touchpoint of the map.",
-)  # fmt: skip
+    "G706",
+    "unmapped-activity",
+    FAMILY,
+    Severity.INFO,
+    """An activity of the log that matches no touchpoint of the map.
+
+    Its events are left out of the comparison. Add a touchpoint for it, or map it to one with
+    `--mapping`.
+    """,
+)
 TYPES = (UNDESIGNED, UNOBSERVED, SHARE, OFF_MAP, DROP_OFF, UNMAPPED)
 
 MIN_DIFF = 0.05

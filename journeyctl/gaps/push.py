@@ -21,14 +21,23 @@ OPTED_OUT = GapType(
     "opted-out-push",
     "push",
     Severity.ERROR,
-    "The brand starts a touchpoint on a channel the persona opted out of.",
+    """The brand starts a touchpoint on a channel the persona opted out of.
+
+    The touchpoint is `initiated_by: brand` on a channel in the persona's `opted_out`. Suppress
+    the persona from that channel's audience, or reach them on a channel they accept.
+    """,
 )
 OWNED_OFFER = GapType(
     "G302",
     "owned-offer",
     "push",
     Severity.WARNING,
-    "A brand-initiated touchpoint offers something the persona already owns.",
+    """A brand-initiated touchpoint offers something the persona already owns.
+
+    The touchpoint is `initiated_by: brand` and `offers` something in the persona's `owns` (a
+    page the customer opens may list it; a campaign should not). Exclude the owners from the
+    audience, or offer them something they do not have.
+    """,
 )
 TYPES = (OPTED_OUT, OWNED_OFFER)
 

@@ -19,7 +19,12 @@ SILO = GapType(
     "silo-move",
     "silos",
     Severity.WARNING,
-    "A move between channels owned by different teams declares no hand-off.",
+    """A move between channels owned by different teams declares no hand-off.
+
+    Teams come from `team:`, else the channel's `team:`; moves where either team is unknown are
+    not judged. The second team starts without what the first one knows: pass the context on
+    (shared case, prefilled form, booking record) and declare it with `handoff:` on the move.
+    """,
 )
 TYPES = (SILO,)
 

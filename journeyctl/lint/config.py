@@ -268,67 +268,77 @@ def _yaml_position(doc, key_path: tuple) -> tuple[int, int]:
 
 
 def _parse(path: Path, name: str, table: Any, locate: Locate) -> Config:
-    def fail(key_path: tuple, message: str) -> ConfigError:
-        where = locate(key_path) if key_path else None
-        loc = f":{where[0]}:{where[1]}" if where else ""
-        return ConfigError(f"{name}{loc}: {message}")
-
+    read = _Reader(name, table, locate)
     if not isinstance(table, dict):
-        raise fail((), "[tool.journeyctl] must be a table")
+        raise read.fail((), "[tool.journeyctl] must be a table")
     for key in table:
         if key not in KEYS:
             import difflib
 
             close = difflib.get_close_matches(str(key), KEYS, n=1)
             hint = f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(KEYS)}"
-            raise fail((key,), f"unknown key `{key}`{hint}")
+            raise read.fail((key,), f"unknown key `{key}`{hint}")
+    severity = {}
+    for code, value in read.table_of("severity").items():
+        read.codes(code, ("severity", code))
+        severity[code.upper()] = read.level(value, ("severity", code))
+    pfi = tuple(
+        (glob, read.codes(value, ("per-file-ignores", glob)))
+        for glob, value in read.table_of("per-file-ignores").items()
+    )
+    return Config(
+        path=path.resolve(),
+        root=path.resolve().parent,
+        select=read.codes(table.get("select", []), ("select",)),
+        ignore=read.codes(table.get("ignore", []), ("ignore",)),
+        severity=severity,
+        per_file_ignores=pfi,
+        exclude=read.strings(table.get("exclude", []), ("exclude",), "globs"),
+        fail_level=read.level(table.get("fail-level", "error"), ("fail-level",)),
+    )
 
-    def codes(value: Any, key_path: tuple) -> tuple[str, ...]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(key_path, f"`{'.'.join(map(str, key_path))}` must be a list of rule codes")
-        for code in value:
+
+@dataclass(frozen=True)
+class _Reader:
+    """Reads the values of a configuration `table`; a bad one is a ConfigError at its key."""
+
+    name: str
+    table: Any
+    locate: Locate
+
+    def fail(self, key_path: tuple, message: str) -> ConfigError:
+        where = self.locate(key_path) if key_path else None
+        loc = f":{where[0]}:{where[1]}" if where else ""
+        return ConfigError(f"{self.name}{loc}: {message}")
+
+    def codes(self, value: Any, key_path: tuple) -> tuple[str, ...]:
+        """Rule codes or prefixes (one, or a list), upper-cased."""
+        codes = self.strings(value, key_path, "rule codes")
+        for code in codes:
             if not _known_prefix(code.upper()):
-                raise fail(key_path, f"`{code}` is not a rule code or prefix of one")
-        return tuple(v.upper() for v in value)
+                raise self.fail(key_path, f"`{code}` is not a rule code or prefix of one")
+        return tuple(v.upper() for v in codes)
 
-    def globs(value: Any, key: str) -> tuple[str, ...]:
+    def strings(self, value: Any, key_path: tuple, what: str) -> tuple[str, ...]:
+        """One string or a list of them (`what` they are, for the error)."""
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail((key,), f"`{key}` must be a list of globs")
+            raise self.fail(key_path, f"`{'.'.join(map(str, key_path))}` must be a list of {what}")
         return tuple(value)
 
-    def level(value: Any, key_path: tuple) -> Severity:
+    def level(self, value: Any, key_path: tuple) -> Severity:
+        """A severity: error, warning or info."""
         try:
             if not isinstance(value, str):
                 raise ValueError("must be error, warning or info")
             return Severity.parse(value)
         except ValueError as exc:
-            raise fail(key_path, f"`{'.'.join(map(str, key_path))}`: {exc}") from None
+            raise self.fail(key_path, f"`{'.'.join(map(str, key_path))}`: {exc}") from None
 
-    def table_of(key: str) -> dict:
-        value = table.get(key, {})
+    def table_of(self, key: str) -> dict:
+        """The sub-table `key` ({} when absent)."""
+        value = self.table.get(key, {})
         if not isinstance(value, dict):
-            raise fail((key,), f"`{key}` must be a table (a mapping)")
+            raise self.fail((key,), f"`{key}` must be a table (a mapping)")
         return value
-
-    severity = {}
-    for code, value in table_of("severity").items():
-        codes(code, ("severity", code))
-        severity[code.upper()] = level(value, ("severity", code))
-    pfi = tuple(
-        (glob, codes(value, ("per-file-ignores", glob)))
-        for glob, value in table_of("per-file-ignores").items()
-    )
-    return Config(
-        path=path.resolve(),
-        root=path.resolve().parent,
-        select=codes(table.get("select", []), ("select",)),
-        ignore=codes(table.get("ignore", []), ("ignore",)),
-        severity=severity,
-        per_file_ignores=pfi,
-        exclude=globs(table.get("exclude", []), "exclude"),
-        fail_level=level(table.get("fail-level", "error"), ("fail-level",)),
-    )

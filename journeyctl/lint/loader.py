@@ -20,7 +20,14 @@ from journeyctl.core.findings import Finding
 from journeyctl.core.limits import DEFAULT_LIMITS, Limits
 from journeyctl.core.span import Span
 from journeyctl.lint.document import Document, Path
-from journeyctl.lint.rules import source as R
+from journeyctl.lint.rules.jm001_yaml_syntax import RULE as YAML_SYNTAX
+from journeyctl.lint.rules.jm002_duplicate_key import RULE as DUPLICATE_KEY
+from journeyctl.lint.rules.jm003_yaml11_surprise import RULE as YAML11_SURPRISE
+from journeyctl.lint.rules.jm004_forbidden_tag import RULE as FORBIDDEN_TAG
+from journeyctl.lint.rules.jm005_resource_limit import RULE as RESOURCE_LIMIT
+from journeyctl.lint.rules.jm006_encoding import RULE as ENCODING
+from journeyctl.lint.rules.jm007_not_a_map import RULE as NOT_A_MAP
+from journeyctl.lint.rules.jm012_wrong_type import RULE as WRONG_TYPE
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = yaml.resolver.Resolver()
@@ -52,32 +59,14 @@ def load_file(
     display = display or str(path)
     size = path.stat().st_size
     if size > limits.max_bytes:
-        return LoadResult(
-            None,
-            [
-                R.RESOURCE_LIMIT.at(
-                    Span.point(display, 1, 1),
-                    f"file is {size:,} bytes; the limit is {limits.max_bytes:,}",
-                    "split the map into several files joined with `include`",
-                )
-            ],
-        )
+        return _too_large(display, f"file is {size:,} bytes", limits)
     return load_bytes(path.read_bytes(), display, limits)
 
 
 def load_bytes(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
     """Load one YAML document from `data`, reporting problems as findings located in `file`."""
     if len(data) > limits.max_bytes:
-        return LoadResult(
-            None,
-            [
-                R.RESOURCE_LIMIT.at(
-                    Span.point(file, 1, 1),
-                    f"input is {len(data):,} bytes; the limit is {limits.max_bytes:,}",
-                    "split the map into several files joined with `include`",
-                )
-            ],
-        )
+        return _too_large(file, f"input is {len(data):,} bytes", limits)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -98,10 +87,20 @@ def load_bytes(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> LoadR
     return LoadResult(builder.document, builder.findings)
 
 
+def _too_large(file: str, size: str, limits: Limits) -> LoadResult:
+    """No document: `file` is over the byte limit (`size`: "file is N bytes")."""
+    finding = RESOURCE_LIMIT.at(
+        Span.point(file, 1, 1),
+        f"{size}; the limit is {limits.max_bytes:,}",
+        "split the map into several files joined with `include`",
+    )
+    return LoadResult(None, [finding])
+
+
 def _encoding_finding(data: bytes, pos: int, file: str) -> Finding:
     line = data.count(b"\n", 0, pos) + 1
     col = pos - (data.rfind(b"\n", 0, pos) + 1) + 1
-    return R.ENCODING.at(
+    return ENCODING.at(
         Span.point(file, line, col),
         f"byte 0x{data[pos]:02x} is not valid UTF-8",
         "save the file as UTF-8 (your editor's 'save with encoding' option)",
@@ -118,7 +117,7 @@ def _depth_finding(exc: yaml.MarkedYAMLError, file: str, limits: Limits) -> Find
 
 
 def _too_deep(span: Span, limits: Limits) -> Finding:
-    return R.RESOURCE_LIMIT.at(
+    return RESOURCE_LIMIT.at(
         span,
         f"nesting is deeper than {limits.max_depth} levels",
         "a journey map needs only a few levels; flatten this structure",
@@ -135,14 +134,14 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, file: str) -> Finding:
     if mark is not None and text[mark.index : mark.index + 1] == "\t":
         problem = "a tab character where YAML expects indentation or a value"
         hint = "YAML does not allow tabs for indentation; indent with spaces"
-    return R.YAML_SYNTAX.at(Span.point(file, line, col), problem, hint)
+    return YAML_SYNTAX.at(Span.point(file, line, col), problem, hint)
 
 
 def _reader_finding(exc: yaml.YAMLError, text: str, file: str) -> Finding:
     pos = getattr(exc, "position", 0) or 0
     line = text.count("\n", 0, pos) + 1
     col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return R.YAML_SYNTAX.at(
+    return YAML_SYNTAX.at(
         Span.point(file, line, col),
         str(getattr(exc, "reason", None) or exc).split("\n")[0],
         "remove control characters; a map file is plain text",
@@ -173,7 +172,7 @@ class _Builder:
                 documents += 1
                 if documents > 1:
                     raise _Abort(
-                        R.NOT_A_MAP.at(
+                        NOT_A_MAP.at(
                             _span(self.file, event),
                             "a map file holds one YAML document; found a second `---`",
                             "move the second document into a file of its own",
@@ -182,7 +181,7 @@ class _Builder:
                 self.document.data = self.node(next(self.events), (), 1)
         if documents == 0:
             raise _Abort(
-                R.NOT_A_MAP.at(
+                NOT_A_MAP.at(
                     Span.point(self.file, 1, 1),
                     "the file is empty",
                     "start a map with `journeyctl: 1`, or run `journeyctl init`",
@@ -193,7 +192,7 @@ class _Builder:
         self.nodes += n
         if self.nodes > self.limits.max_nodes:
             raise _Abort(
-                R.RESOURCE_LIMIT.at(
+                RESOURCE_LIMIT.at(
                     _span(self.file, event),
                     f"more than {self.limits.max_nodes:,} values after expanding aliases",
                     "an alias multiplies what its anchor holds; use fewer or smaller aliases",
@@ -205,7 +204,7 @@ class _Builder:
         if isinstance(event, ev.AliasEvent):
             if event.anchor not in self.anchors:
                 raise _Abort(
-                    R.YAML_SYNTAX.at(
+                    YAML_SYNTAX.at(
                         _span(self.file, event),
                         f"alias *{event.anchor} names no anchor defined before it",
                         f"define `&{event.anchor}` earlier in the file",
@@ -229,7 +228,7 @@ class _Builder:
             else:
                 value = self.mapping(path, depth)
         else:  # pragma: no cover - the parser guarantees a node here
-            raise _Abort(R.YAML_SYNTAX.at(_span(self.file, event), "unexpected YAML event"))
+            raise _Abort(YAML_SYNTAX.at(_span(self.file, event), "unexpected YAML event"))
         span = _span(self.file, event)
         if path not in doc.spans:
             doc.spans[path] = span
@@ -243,7 +242,7 @@ class _Builder:
             return None
         if tag not in _ALLOWED_TAGS or (tag in _SCALAR_TAGS) != (default == _STR):
             raise _Abort(
-                R.FORBIDDEN_TAG.at(
+                FORBIDDEN_TAG.at(
                     _span(self.file, event),
                     f"tag {tag.replace(_CORE, '!!')} is not allowed in a map file",
                     "remove the tag; journeyctl reads only plain text, numbers, lists and mappings",
@@ -266,7 +265,7 @@ class _Builder:
             value = _constructor.yaml_constructors[tag](_constructor, node)
         except (ValueError, yaml.YAMLError) as exc:
             raise _Abort(
-                R.WRONG_TYPE.at(_span(self.file, event), f"cannot read {event.value!r}: {exc}")
+                WRONG_TYPE.at(_span(self.file, event), f"cannot read {event.value!r}: {exc}")
             ) from None
         if event.tag is None:
             self.document.plain[path] = event.value
@@ -278,7 +277,7 @@ class _Builder:
             if isinstance(event, ev.SequenceEndEvent):
                 return items
             items.append(self.node(event, (*path, len(items)), depth + 1))
-        raise _Abort(R.YAML_SYNTAX.at(Span.point(self.file, 1, 1), "unterminated list"))
+        raise _Abort(YAML_SYNTAX.at(Span.point(self.file, 1, 1), "unterminated list"))
 
     def mapping(self, path: Path, depth: int) -> dict:
         doc = self.document
@@ -301,7 +300,7 @@ class _Builder:
             if key in first_seen:
                 first = first_seen[key]
                 self.findings.append(
-                    R.DUPLICATE_KEY.at(
+                    DUPLICATE_KEY.at(
                         key_span,
                         f"key {key!r} appears twice in this mapping (first at line {first.line}); "
                         "YAML keeps only the last value",
@@ -311,18 +310,18 @@ class _Builder:
             first_seen[key] = key_span
             doc.key_spans[child] = key_span
             result[key] = self.node(next(self.events), child, depth + 1)
-        raise _Abort(R.YAML_SYNTAX.at(Span.point(self.file, 1, 1), "unterminated mapping"))
+        raise _Abort(YAML_SYNTAX.at(Span.point(self.file, 1, 1), "unterminated mapping"))
 
     def merge_sources(self, value: Any, span: Span) -> list[dict]:
         sources = value if isinstance(value, list) else [value]
         if not all(isinstance(s, dict) for s in sources):
-            raise _Abort(R.WRONG_TYPE.at(span, "`<<` merges a mapping or a list of mappings", ""))
+            raise _Abort(WRONG_TYPE.at(span, "`<<` merges a mapping or a list of mappings", ""))
         return sources
 
     def key(self, event: ev.Event, path: Path, span: Span) -> str:
         if not isinstance(event, ev.ScalarEvent):
             raise _Abort(
-                R.WRONG_TYPE.at(
+                WRONG_TYPE.at(
                     span,
                     "a mapping key must be plain text, not a list or mapping",
                     "write the key as a plain word such as `name`",
@@ -335,7 +334,7 @@ class _Builder:
         if isinstance(value, int) and not isinstance(value, bool) and str(value) == event.value:
             return event.value
         self.findings.append(
-            R.YAML11_SURPRISE.at(
+            YAML11_SURPRISE.at(
                 span,
                 f"key {event.value} is read by YAML as {_describe(value)}, not as text",
                 f'quote it: "{event.value}"',

@@ -15,7 +15,12 @@ from typing import Any
 from journeyctl.core.findings import Finding
 from journeyctl.lint.document import Document
 from journeyctl.lint.loader import describe_plain
-from journeyctl.lint.rules import source as R
+from journeyctl.lint.rules.jm003_yaml11_surprise import RULE as YAML11_SURPRISE
+from journeyctl.lint.rules.jm010_unknown_key import RULE as UNKNOWN_KEY
+from journeyctl.lint.rules.jm011_missing_key import RULE as MISSING_KEY
+from journeyctl.lint.rules.jm012_wrong_type import RULE as WRONG_TYPE
+from journeyctl.lint.rules.jm013_invalid_value import RULE as INVALID_VALUE
+from journeyctl.lint.rules.jm014_unsupported_version import RULE as UNSUPPORTED_VERSION
 
 SCHEMA_FILE = "schema/map-v1.schema.json"
 """Where the published schema lies in the package: a stable path that editors' modelines name."""
@@ -102,81 +107,98 @@ def _where(doc: Document, path: tuple) -> str:
 
 
 def _explain(doc: Document, error) -> Iterator[Finding]:
+    """The findings that explain one jsonschema error, by the keyword that failed."""
     path = tuple(error.absolute_path)
-    kind = error.validator
     where = _where(doc, path)
-    if kind == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = list(error.schema.get("properties", {}))
-        for key in error.instance:
-            if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1)
-                hint = (
-                    f"did you mean `{close[0]}`?"
-                    if close
-                    else f"allowed keys: {', '.join(allowed)}"
-                )
-                yield R.UNKNOWN_KEY.at(
-                    doc.key_span((*path, key)), f"unknown key `{key}` in {where}", hint
-                )
-        return
-    if kind == "required":
-        missing = (
-            error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
-        )
-        yield R.MISSING_KEY.at(
-            doc.span(path),
-            f"{where} is missing the required key `{missing}`",
-            f"add `{missing}:` to this mapping",
-        )
-        return
-    if path == ("journeyctl",):
-        yield R.UNSUPPORTED_VERSION.at(
+    if path == ("journeyctl",) and error.validator not in ("additionalProperties", "required"):
+        yield UNSUPPORTED_VERSION.at(
             doc.span(path),
             f"format version {error.instance!r} is not supported",
             "this release reads `journeyctl: 1`",
         )
         return
-    if kind == "propertyNames":
-        for sub in error.context or [error]:
-            key = sub.instance
-            yield R.INVALID_VALUE.at(
-                doc.key_span((*path, key)),
-                f"`{key}` in {where} is not a valid id",
-                "ids use letters, digits, `_`, `.` and `-`, and start with a letter or digit",
+    explain = _EXPLAIN.get(error.validator, _invalid_value)
+    yield from explain(doc, error, path, where)
+
+
+def _unknown_keys(doc: Document, error, path, where) -> Iterator[Finding]:
+    if not isinstance(error.instance, dict):
+        yield from _invalid_value(doc, error, path, where)
+        return
+    allowed = list(error.schema.get("properties", {}))
+    for key in error.instance:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else f"allowed keys: {', '.join(allowed)}"
+            yield UNKNOWN_KEY.at(
+                doc.key_span((*path, key)), f"unknown key `{key}` in {where}", hint
             )
-        return
-    if kind == "anyOf" and error.context:
-        types = {s.schema.get("type") for s in error.context if s.validator == "type"}
-        if len(types) < len(error.context):  # the value had a fitting type: explain that branch
-            deepest = max(error.context, key=lambda e: (e.validator != "type", len(e.path)))
-            yield from _explain(doc, deepest)
-            return
-        expected = " or ".join(_TYPE_NAMES.get(t, str(t)) for t in sorted(types, key=str))
-        yield from _type_error(doc, path, where, expected, error.instance)
-        return
-    if kind == "type":
-        types = (
-            error.validator_value
-            if isinstance(error.validator_value, list)
-            else [error.validator_value]
+
+
+def _missing_key(doc: Document, error, path, where) -> Iterator[Finding]:
+    missing = error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
+    yield MISSING_KEY.at(
+        doc.span(path),
+        f"{where} is missing the required key `{missing}`",
+        f"add `{missing}:` to this mapping",
+    )
+
+
+def _invalid_ids(doc: Document, error, path, where) -> Iterator[Finding]:
+    for sub in error.context or [error]:
+        key = sub.instance
+        yield INVALID_VALUE.at(
+            doc.key_span((*path, key)),
+            f"`{key}` in {where} is not a valid id",
+            "ids use letters, digits, `_`, `.` and `-`, and start with a letter or digit",
         )
-        expected = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
-        yield from _type_error(doc, path, where, expected, error.instance, "string" in types)
+
+
+def _any_of(doc: Document, error, path, where) -> Iterator[Finding]:
+    if not error.context:
+        yield from _invalid_value(doc, error, path, where)
         return
-    yield R.INVALID_VALUE.at(doc.span(path), _value_message(error, where), _value_hint(error))
+    types = {s.schema.get("type") for s in error.context if s.validator == "type"}
+    if len(types) < len(error.context):  # the value had a fitting type: explain that branch
+        deepest = max(error.context, key=lambda e: (e.validator != "type", len(e.path)))
+        yield from _explain(doc, deepest)
+        return
+    expected = " or ".join(_TYPE_NAMES.get(t, str(t)) for t in sorted(types, key=str))
+    yield from _type_error(doc, path, where, expected, error.instance)
+
+
+def _wrong_type(doc: Document, error, path, where) -> Iterator[Finding]:
+    value = error.validator_value
+    types = value if isinstance(value, list) else [value]
+    expected = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+    yield from _type_error(doc, path, where, expected, error.instance, "string" in types)
+
+
+def _invalid_value(doc: Document, error, path, where) -> Iterator[Finding]:
+    yield INVALID_VALUE.at(doc.span(path), _value_message(error, where), _value_hint(error))
+
+
+_EXPLAIN = {
+    "additionalProperties": _unknown_keys,
+    "required": _missing_key,
+    "propertyNames": _invalid_ids,
+    "anyOf": _any_of,
+    "type": _wrong_type,
+}
+"""The explanation of each jsonschema keyword; any other keyword is an invalid value."""
 
 
 def _type_error(doc, path, where, expected, instance, wants_text=False) -> Iterator[Finding]:
     field = f"`{path[-1]}` of {where}" if path and not isinstance(path[-1], int) else where
     raw = doc.plain.get(path)
     if wants_text and raw is not None:
-        yield R.YAML11_SURPRISE.at(
+        yield YAML11_SURPRISE.at(
             doc.span(path),
             f"{field}: `{raw}` is read by YAML as {describe_plain(instance)}, not as text",
             f'quote it: "{raw}"',
         )
         return
-    yield R.WRONG_TYPE.at(
+    yield WRONG_TYPE.at(
         doc.span(path),
         f"{field} should be {expected}, not {_kind(instance)}",
         f"write {expected} here",

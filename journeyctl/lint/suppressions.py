@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from journeyctl.core.findings import Finding
 from journeyctl.core.span import Span
-from journeyctl.lint.rules.suppression import UNUSED_DISABLE
+from journeyctl.lint.rules.jm030_unused_disable import RULE as UNUSED_DISABLE
 
 _MARK = re.compile(r"#\s*journeyctl:\s*(?:disable|enable)")
 _DIRECTIVE = re.compile(

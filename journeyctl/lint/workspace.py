@@ -23,7 +23,9 @@ from journeyctl.core.span import Span
 from journeyctl.lint import schema
 from journeyctl.lint.document import Document
 from journeyctl.lint.loader import load_file
-from journeyctl.lint.rules import source as R
+from journeyctl.lint.rules.jm007_not_a_map import RULE as NOT_A_MAP
+from journeyctl.lint.rules.jm020_include_not_found import RULE as INCLUDE_NOT_FOUND
+from journeyctl.lint.rules.jm021_include_cycle import RULE as INCLUDE_CYCLE
 
 
 def display_path(path: Path) -> str:
@@ -73,7 +75,7 @@ class Workspace:
             doc = result.document
             if doc is not None and not isinstance(doc.data, dict):
                 findings.append(
-                    R.NOT_A_MAP.at(
+                    NOT_A_MAP.at(
                         doc.span(()),
                         f"the top level is {_kind(doc.data)}, not a mapping",
                         "a map file is a mapping that starts with `journeyctl: 1`",
@@ -107,12 +109,12 @@ class Workspace:
                 if target in stack or target == checked.path:
                     chain = " → ".join(display_path(p) for p in (*stack, checked.path, target))
                     findings.append(
-                        R.INCLUDE_CYCLE.at(span, f"include cycle: {chain}", "remove one include")
+                        INCLUDE_CYCLE.at(span, f"include cycle: {chain}", "remove one include")
                     )
                     continue
                 if not target.is_file():
                     findings.append(
-                        R.INCLUDE_NOT_FOUND.at(
+                        INCLUDE_NOT_FOUND.at(
                             span,
                             f"included file `{name}` does not exist",
                             "paths are relative to the including file",
@@ -125,7 +127,7 @@ class Workspace:
                     visit(target, (*stack, checked.path))
                 except OSError as exc:
                     findings.append(
-                        R.INCLUDE_NOT_FOUND.at(span, f"cannot read `{name}`: {exc.strerror}")
+                        INCLUDE_NOT_FOUND.at(span, f"cannot read `{name}`: {exc.strerror}")
                     )
 
         visit(root, ())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -36,9 +37,14 @@ class Chain:
     stuck: tuple[str, ...]
     """Touchpoints with moves whose weights the persona all zeroed."""
 
-    @property
+    @cached_property
     def index(self) -> dict[str, int]:
         return {s: i for i, s in enumerate(self.states)}
+
+    def probability(self, src: str, dst: str) -> float:
+        """P(the move `src` → `dst`), `dst` a touchpoint id or `exit`."""
+        i = self.index[src]
+        return self.exit[i] if dst == EXIT else self.P[i, self.index[dst]]
 
 
 def get_persona(jmap: JourneyMap, persona: str | None) -> Persona | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from journeyctl.core.errors import InputError, OverwriteError, check_writable
+from journeyctl.core.files import atomic_writer
 from journeyctl.core.model import JourneyMap
 from journeyctl.markov.montecarlo import Walks
 
@@ -24,41 +24,39 @@ def timestamps(hours: np.ndarray) -> np.ndarray:
 
 
 def write_events(path: Path, jmap: JourneyMap, all_walks: Sequence[Walks], force: bool) -> int:
-    """Write every recorded visit of `all_walks` to `path`; returns the number of rows."""
-    check_writable(path, force)
+    """Write every recorded visit of `all_walks` to `path`, streamed and atomically; returns
+    the number of rows. An existing file is an event log the user owns: replaced only with
+    `force` (OverwriteError otherwise), never when it is one of the map's files."""
     tps = jmap.touchpoints
     tp_ids = np.array([t.id for t in tps] or [""])
     stages = np.array([t.stage for t in tps] or [""])
     channels = np.array([t.channel for t in tps] or [""])
     screens = np.array([s.id for s in jmap.screens] + [""])  # index -1: no screen
     rows = 0
-    try:
-        with path.open("w" if force else "x", encoding="utf-8", newline="") as f:
-            out = csv.writer(f, lineterminator="\n")
-            out.writerow(EVENTS_HEADER)
-            for walks in all_walks:
-                ev = walks.events
-                assert ev is not None, "simulate(record=True) keeps the visits"
-                who = walks.persona or ""
-                width = len(str(walks.runs))
-                cases = np.char.add(
-                    f"{who or 'walk'}-", np.char.zfill((ev.walk + 1).astype(str), width)
+    with atomic_writer(path, owned=True, force=force, inputs=jmap.files) as f:
+        out = csv.writer(f, lineterminator="\n")
+        out.writerow(EVENTS_HEADER)
+        for walks in all_walks:
+            ev = walks.events
+            assert ev is not None, "simulate(record=True) keeps the visits"
+            if not len(ev.walk):  # a persona that never enters the journey
+                continue
+            who = walks.persona or ""
+            width = len(str(walks.runs))
+            cases = np.char.add(
+                f"{who or 'walk'}-", np.char.zfill((ev.walk + 1).astype(str), width)
+            )
+            out.writerows(
+                zip(
+                    cases.tolist(),
+                    [who] * len(ev.walk),
+                    tp_ids[ev.touchpoint].tolist(),
+                    stages[ev.touchpoint].tolist(),
+                    channels[ev.touchpoint].tolist(),
+                    screens[ev.screen].tolist(),
+                    timestamps(ev.hours).tolist(),
+                    strict=True,
                 )
-                out.writerows(
-                    zip(
-                        cases.tolist(),
-                        [who] * len(ev.walk),
-                        tp_ids[ev.touchpoint].tolist(),
-                        stages[ev.touchpoint].tolist(),
-                        channels[ev.touchpoint].tolist(),
-                        screens[ev.screen].tolist(),
-                        timestamps(ev.hours).tolist(),
-                        strict=True,
-                    )
-                )
-                rows += len(ev.walk)
-    except FileExistsError:
-        raise OverwriteError(path) from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            )
+            rows += len(ev.walk)
     return rows

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from journeyctl.core.model import EXIT, JourneyMap
+from journeyctl.core.model import JourneyMap
+from journeyctl.markov.absorbing import can_reach, first_visit, fundamental, hit, reachable
 from journeyctl.markov.chain import Chain, persona_chain
 
 
@@ -96,20 +97,10 @@ def lift(chain: Chain, renewal: int | None, cycles: int) -> Lifted:
                         Q[src, s] += p
                     if c is not None:
                         convert[src, c] += p
-    keep = np.flatnonzero(_reached(Q, start))  # state (k, phase, j) is (2k + phase)·n + j
+    keep = np.flatnonzero(reachable(Q, start))  # state (k, phase, j) is (2k + phase)·n + j
     return Lifted(
         Q[np.ix_(keep, keep)], start[keep], final[keep], final0, convert[keep], convert0, keep % n
     )
-
-
-def _can_reach(Q: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-    """States with a path of positive moves in Q to a state in `seeds` (seeds included)."""
-    found = seeds.copy()
-    while True:
-        more = found | ((Q[:, found] > 0).any(axis=1))
-        if (more == found).all():
-            return found
-        found = more
 
 
 def _visits(Q: np.ndarray, start: np.ndarray, leaves: np.ndarray):
@@ -118,28 +109,12 @@ def _visits(Q: np.ndarray, start: np.ndarray, leaves: np.ndarray):
     N = (I − Q)⁻¹ over the states that can be absorbed; the others that a walk can reach are
     visited infinitely often (inf).
     """
-    ok = _can_reach(Q, leaves > 0)
-    v, diagonal = np.zeros(len(start)), np.zeros(len(start))
-    N = np.linalg.inv(np.eye(ok.sum()) - Q[np.ix_(ok, ok)])
-    v[ok], diagonal[ok] = start[ok] @ N, np.diag(N)
-    v[~ok & _reached(Q, start)] = math.inf
-    return v, diagonal, ok
-
-
-def _reached(Q: np.ndarray, start: np.ndarray) -> np.ndarray:
-    """States a walk from `start` can reach."""
-    return _can_reach(Q.T, start > 0)
-
-
-def _hit(Q: np.ndarray, start: np.ndarray, target: np.ndarray, into: np.ndarray) -> float:
-    """P(a walk from `start` lands on a `target` state, or takes an `into` (m,) absorbing move)."""
-    T = Q.copy()
-    T[target, :] = 0.0  # target states absorb
-    b = Q[:, target].sum(axis=1) + into
-    ok = _can_reach(T, b > 0) & ~target
-    x = np.zeros(len(start))
-    x[ok] = np.linalg.solve(np.eye(ok.sum()) - T[np.ix_(ok, ok)], b[ok])
-    return float(start[target].sum() + start @ x)
+    ok = can_reach(Q, leaves > 0)
+    N = fundamental(Q, ok)
+    v = np.zeros(len(start))
+    v[ok] = start[ok] @ N[np.ix_(ok, ok)]
+    v[~ok & reachable(Q, start)] = math.inf
+    return v, np.diag(N), ok
 
 
 def solve(jmap: JourneyMap, persona: str | None, cycles: int = 3) -> ExactResult:
@@ -158,37 +133,55 @@ def solve(jmap: JourneyMap, persona: str | None, cycles: int = 3) -> ExactResult
         finals = L.final0 + np.nan_to_num(v[:, None] * L.final, nan=0.0).sum(axis=0)
         retention = L.convert0 + np.nan_to_num(v[:, None] * L.convert, nan=0.0).sum(axis=0)
     visits = transient + finals
-    hit = {}
-    for i, s in enumerate(chain.states):
-        [*copies] = np.flatnonzero(tp_of == i)
-        if not copies:  # only ever visited by converting the last cycle there (once)
-            hit[s] = float(finals[i])
-        elif len(copies) == 1 and ok[copies[0]] and not finals[i]:  # h = N_sc / N_cc
-            hit[s] = float(v[copies[0]] / diagonal[copies[0]])
-        else:
-            hit[s] = _hit(L.Q, L.start, tp_of == i, L.final[:, i]) + float(L.final0[i])
     exits = {s: _product(transient[i], chain.exit[i]) for i, s in enumerate(chain.states)}
-    by_stage = {st.id: 0.0 for st in jmap.stages}
-    for tp in jmap.touchpoints:
-        by_stage[tp.stage] = by_stage.get(tp.stage, 0.0) + exits[tp.id]
-    idx = chain.index
-    flow: dict[tuple[str, str], float] = {}
-    for tp in jmap.touchpoints:
-        i = idx[tp.id]
-        for move in tp.next:
-            p = chain.exit[i] if move.target == EXIT else chain.P[i, idx[move.target]]
-            flow[(tp.id, move.target)] = _product(transient[i], p)
     return ExactResult(
         persona=persona,
         conversion=float(retention[0]),
         expected_steps=float(visits.sum()),
-        visit_probability=hit,
+        visit_probability=_visit_probability(chain, L, first_visit(v, diagonal), ok, finals),
         expected_visits={s: float(visits[i]) for i, s in enumerate(chain.states)},
-        edge_flow=flow,
+        edge_flow=_edge_flow(jmap, chain, transient),
         exit_probability=exits,
-        stage_exit_probability=by_stage,
+        stage_exit_probability=_by_stage(jmap, exits),
         retention=tuple(float(r) for r in retention),
     )
+
+
+def _visit_probability(
+    chain: Chain, L: Lifted, first: np.ndarray, ok: np.ndarray, finals: np.ndarray
+) -> dict[str, float]:
+    """P(visit each touchpoint at least once), from the first-visit odds `first` of its state
+    where it has one solved state, else by an absorbing solve with its states made absorbing."""
+    out = {}
+    for i, s in enumerate(chain.states):
+        [*copies] = np.flatnonzero(L.tp == i)
+        if not copies:  # only ever visited by converting the last cycle there (once)
+            out[s] = float(finals[i])
+        elif len(copies) == 1 and ok[copies[0]] and not finals[i]:  # h = N_sc / N_cc
+            out[s] = float(first[copies[0]])
+        else:
+            out[s] = hit(L.Q, L.start, L.tp == i, L.final[:, i]) + float(L.final0[i])
+    return out
+
+
+def _edge_flow(
+    jmap: JourneyMap, chain: Chain, transient: np.ndarray
+) -> dict[tuple[str, str], float]:
+    """Expected traversals per walk of each `next` move (src, dst), from src's expected visits."""
+    index = chain.index
+    return {
+        (tp.id, m.target): _product(transient[index[tp.id]], chain.probability(tp.id, m.target))
+        for tp in jmap.touchpoints
+        for m in tp.next
+    }
+
+
+def _by_stage(jmap: JourneyMap, exits: dict[str, float]) -> dict[str, float]:
+    """Per-touchpoint drop-off summed per stage (every stage listed, in map order)."""
+    by_stage = {st.id: 0.0 for st in jmap.stages}
+    for tp in jmap.touchpoints:
+        by_stage[tp.stage] = by_stage.get(tp.stage, 0.0) + exits[tp.id]
+    return by_stage
 
 
 def _product(visits: float, p: float) -> float:

@@ -83,6 +83,88 @@ def _screen_table(jmap: JourneyMap, persona: str | None) -> tuple[Alias, np.ndar
     return Alias.of(probs), ids
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """What every step reads for one persona: the chain, its draws and the cycle rules."""
+
+    chain: Chain
+    moves: Alias  # column n of a row: exit
+    screens: Alias
+    screen_ids: np.ndarray  # (n, width) index into JourneyMap.screens, -1 for none
+    has_screens: bool
+    stuck: np.ndarray  # (n,) bool
+    renewal: int  # the renewal touchpoint's index, -1 for none
+    cycles: int
+    clock: Clock
+
+    @classmethod
+    def of(cls, jmap: JourneyMap, persona: str | None, cycles: int) -> _Rules:
+        chain = persona_chain(jmap, persona)
+        j = jmap.journey
+        assert j is not None
+        K = cycles_of(jmap, cycles)
+        screens, screen_ids = _screen_table(jmap, persona)
+        return cls(
+            chain=chain,
+            moves=Alias.of(np.column_stack([chain.P, chain.exit])),
+            screens=screens,
+            screen_ids=screen_ids,
+            has_screens=bool((screen_ids >= 0).any()),
+            stuck=np.array([s in chain.stuck for s in chain.states], dtype=bool),
+            renewal=chain.index[j.renewal] if K > 1 and j.renewal else -1,
+            cycles=K,
+            clock=Clock(jmap, chain.index),
+        )
+
+
+@dataclass
+class _Going:
+    """The walks still going, one entry each: walk number, touchpoint, cycle, whether the
+    cycle has converted (post phase), path hash so far and hours since the walk began."""
+
+    idx: np.ndarray
+    state: np.ndarray
+    cycle: np.ndarray
+    post: np.ndarray
+    key: np.ndarray
+    hours: np.ndarray
+
+
+@dataclass
+class _Tally:
+    """The per-walk results, filled in as walks end, and the visits counted so far."""
+
+    outcome: np.ndarray
+    steps: np.ndarray
+    last: np.ndarray
+    converted: np.ndarray
+    steps_to_convert: np.ndarray
+    time_to_convert: np.ndarray
+    visited: np.ndarray
+    visits: np.ndarray
+    screen_visits: np.ndarray
+    path_key: np.ndarray
+    trail: list[tuple[np.ndarray, np.ndarray]]
+    log: list[tuple[np.ndarray, np.ndarray]]
+
+    @classmethod
+    def empty(cls, runs: int, n: int, screens: int) -> _Tally:
+        return cls(
+            outcome=np.full(runs, NO_ENTRY, dtype=np.int8),
+            steps=np.zeros(runs, dtype=np.int64),
+            last=np.full(runs, -1, dtype=np.int64),
+            converted=np.zeros(runs, dtype=np.int64),
+            steps_to_convert=np.zeros(runs, dtype=np.int64),
+            time_to_convert=np.full(runs, np.nan),
+            visited=np.zeros((runs, n), dtype=bool),
+            visits=np.zeros(n, dtype=np.int64),
+            screen_visits=np.zeros(screens + 1, dtype=np.int64),
+            path_key=np.zeros(runs, dtype=np.uint64),
+            trail=[],
+            log=[],
+        )
+
+
 def simulate(
     jmap: JourneyMap,
     persona: str | None,
@@ -97,88 +179,112 @@ def simulate(
 
     `progress`, if given, is called after each step with the number of walks that ended.
     """
-    chain = persona_chain(jmap, persona)
-    j = jmap.journey
-    assert j is not None
-    n, K = len(chain.states), cycles_of(jmap, cycles)
-    renewal = chain.index[j.renewal] if K > 1 and j.renewal else -1
+    rules = _Rules.of(jmap, persona, cycles)
+    timed = rules.clock.timed
     rng = np.random.default_rng(seed)
-    clock = Clock(jmap, chain.index)
-    moves = Alias.of(np.column_stack([chain.P, chain.exit]))
-    screens, screen_ids = _screen_table(jmap, persona)
-    has_screens = bool((screen_ids >= 0).any())
-    stuck = np.array([s in chain.stuck for s in chain.states], dtype=bool)
+    tally = _Tally.empty(runs, len(rules.chain.states), len(jmap.screens))
+    going = _enter(rules, rng, runs)
+    for t in range(1, max_steps + 1):
+        if not len(going.idx):
+            break
+        screen = _visit(tally, going, rules, rng)
+        if record:
+            tally.log.append((screen, going.hours if timed else np.full(len(going.idx), t - 1.0)))
+        done = _convert(tally, going, rules, t)
+        col = rules.moves.draw(going.state, rng.random(len(going.idx)))
+        end = _end(tally, going, rules, t, done, col, t == max_steps)
+        going = _advance(going, ~end, col, rules.clock, rng)
+        if progress is not None:
+            progress(runs - len(going.idx))
+    return Walks(
+        persona, rules.chain, runs, rules.cycles, max_steps, timed, tally.outcome, tally.steps,
+        tally.last, tally.converted, tally.steps_to_convert, tally.time_to_convert,
+        tally.visited, tally.visits, tally.screen_visits, tally.path_key, tuple(tally.trail),
+        _events(tally.trail, tally.log) if record else None,
+    )  # fmt: skip
 
-    outcome = np.full(runs, NO_ENTRY, dtype=np.int8)
-    steps = np.zeros(runs, dtype=np.int64)
-    last = np.full(runs, -1, dtype=np.int64)
-    converted = np.zeros(runs, dtype=np.int64)
-    steps_to_convert = np.zeros(runs, dtype=np.int64)
-    time_to_convert = np.full(runs, np.nan)
-    visited = np.zeros((runs, n), dtype=bool)
-    visits = np.zeros(n, dtype=np.int64)
-    screen_visits = np.zeros(len(jmap.screens) + 1, dtype=np.int64)
-    path_key = np.zeros(runs, dtype=np.uint64)
-    trail: list[tuple[np.ndarray, np.ndarray]] = []
-    log: list[tuple[np.ndarray, np.ndarray]] = []
 
-    starts = chain.start if chain.start.sum() > 0 else None  # None: every entry zeroed
+def _enter(rules: _Rules, rng: np.random.Generator, runs: int) -> _Going:
+    """Every walk at the entry it draws (no walks when the persona zeroes every entry)."""
+    starts = rules.chain.start if rules.chain.start.sum() > 0 else None
     idx = np.arange(runs if starts is not None else 0)
     state = np.zeros(len(idx), dtype=np.int64)
     if starts is not None:
         state = Alias.of(starts[None, :]).draw(state, rng.random(runs))
-    cycle = np.zeros(len(idx), dtype=np.int64)
-    post = np.zeros(len(idx), dtype=bool)
-    key = np.zeros(len(idx), dtype=np.uint64)
-    hours = clock.entry(rng, state) if clock.timed else np.zeros(len(idx))
-    for t in range(1, max_steps + 1):
-        if not len(idx):
-            break
-        visits += np.bincount(state, minlength=n)
-        visited[idx, state] = True
-        key = key * _MIX + (state + 1).astype(np.uint64)
-        trail.append((idx, state))
-        if has_screens:
-            screen = screen_ids[state, screens.draw(state, rng.random(len(idx)))]
-            screen_visits += np.bincount(screen % len(screen_visits), minlength=len(screen_visits))
-        else:
-            screen = np.full(len(idx), -1)
-            screen_visits[-1] += len(idx)
-        if record:
-            log.append((screen, hours if clock.timed else np.full(len(idx), t - 1.0)))
-        renew = post & (state == renewal)
-        cycle[renew] += 1
-        post[renew] = False
-        conv = ~post & chain.goal[state]
-        converted[idx[conv]] = cycle[conv] + 1
-        first = conv & (cycle == 0)
-        steps_to_convert[idx[first]] = t
-        time_to_convert[idx[first]] = hours[first] if clock.timed else np.nan
-        done = conv & (cycle == K - 1)
-        post |= conv
-        col = moves.draw(state, rng.random(len(idx)))
-        leave = ~done & (col == n)
-        cut = ~done & ~leave & (t == max_steps)
-        end = done | leave | cut
-        ended = idx[end]
-        outcome[ended] = np.select(
-            [done[end], cut[end], stuck[state[end]]], [CONVERTED, CUT, STUCK], EXIT_
-        )
-        steps[ended] = t
-        last[ended] = state[end]
-        path_key[ended] = key[end] * np.uint64(len(OUTCOMES)) + outcome[ended].astype(np.uint64)
-        keep = ~end
-        if clock.timed:
-            hours = hours[keep] + clock.step(rng, state[keep], col[keep])
-        idx, state, cycle, post, key = idx[keep], col[keep], cycle[keep], post[keep], key[keep]
-        if progress is not None:
-            progress(runs - len(idx))
-    events = _events(trail, log) if record else None
-    return Walks(
-        persona, chain, runs, K, max_steps, clock.timed, outcome, steps, last, converted,
-        steps_to_convert, time_to_convert, visited, visits, screen_visits, path_key,
-        tuple(trail), events,
-    )  # fmt: skip
+    m = len(idx)
+    hours = rules.clock.entry(rng, state) if rules.clock.timed else np.zeros(m)
+    cycle, post, key = np.zeros(m, np.int64), np.zeros(m, bool), np.zeros(m, np.uint64)
+    return _Going(idx, state, cycle, post, key, hours)
+
+
+def _visit(tally: _Tally, going: _Going, rules: _Rules, rng: np.random.Generator) -> np.ndarray:
+    """Count every walk's visit to its touchpoint and extend its path; the screen of each visit
+    (-1 for none)."""
+    idx, state = going.idx, going.state
+    tally.visits += np.bincount(state, minlength=len(tally.visits))
+    tally.visited[idx, state] = True
+    going.key = going.key * _MIX + (state + 1).astype(np.uint64)
+    tally.trail.append((idx, state))
+    counts = tally.screen_visits
+    if rules.has_screens:
+        screen = rules.screen_ids[state, rules.screens.draw(state, rng.random(len(idx)))]
+        counts += np.bincount(screen % len(counts), minlength=len(counts))
+    else:
+        screen = np.full(len(idx), -1)
+        counts[-1] += len(idx)
+    return screen
+
+
+def _convert(tally: _Tally, going: _Going, rules: _Rules, t: int) -> np.ndarray:
+    """Apply the cycle rules at step `t`: the renewal touchpoint starts the next cycle after a
+    conversion, a goal converts the current one. The walks whose last cycle converted."""
+    renew = going.post & (going.state == rules.renewal)
+    going.cycle[renew] += 1
+    going.post[renew] = False
+    conv = ~going.post & rules.chain.goal[going.state]
+    tally.converted[going.idx[conv]] = going.cycle[conv] + 1
+    first = conv & (going.cycle == 0)
+    tally.steps_to_convert[going.idx[first]] = t
+    tally.time_to_convert[going.idx[first]] = going.hours[first] if rules.clock.timed else np.nan
+    going.post |= conv
+    return conv & (going.cycle == rules.cycles - 1)
+
+
+def _end(
+    tally: _Tally,
+    going: _Going,
+    rules: _Rules,
+    t: int,
+    done: np.ndarray,
+    col: np.ndarray,
+    last_step: bool,
+) -> np.ndarray:
+    """Record the walks that end at step `t`: converted (`done`), left (drew exit in `col`) or
+    cut (`last_step`). Their mask."""
+    leave = ~done & (col == len(rules.chain.states))
+    cut = ~done & ~leave & last_step
+    end = done | leave | cut
+    ended = going.idx[end]
+    outcome = np.select(
+        [done[end], cut[end], rules.stuck[going.state[end]]], [CONVERTED, CUT, STUCK], EXIT_
+    )
+    tally.outcome[ended] = outcome
+    tally.steps[ended] = t
+    tally.last[ended] = going.state[end]
+    tally.path_key[ended] = going.key[end] * np.uint64(len(OUTCOMES)) + outcome.astype(np.uint64)
+    return end
+
+
+def _advance(
+    going: _Going, keep: np.ndarray, col: np.ndarray, clock: Clock, rng: np.random.Generator
+) -> _Going:
+    """The walks in `keep`, each moved to the touchpoint it drew in `col` (and its clock on)."""
+    hours = going.hours
+    if clock.timed:
+        hours = hours[keep] + clock.step(rng, going.state[keep], col[keep])
+    return _Going(
+        going.idx[keep], col[keep], going.cycle[keep], going.post[keep], going.key[keep], hours
+    )
 
 
 def _events(trail, log) -> Visits:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from journeyctl.core.model import JourneyMap
+from journeyctl.markov.absorbing import reachable
 from journeyctl.markov.exact import ExactResult
 from journeyctl.markov.montecarlo import CUT, EXIT_, OUTCOMES, STUCK, Walks
 
@@ -109,16 +110,6 @@ def _top_paths(walks: Walks, top: int) -> tuple[Path, ...]:
     )
 
 
-def _goal_reachable(walks: Walks) -> bool:
-    chain = walks.chain
-    seen = chain.start > 0
-    while True:
-        more = seen | (chain.P[seen] > 0).any(axis=0)
-        if (more == seen).all():
-            return bool((seen & chain.goal).any())
-        seen = more
-
-
 def _reasons(walks: Walks, exact: ExactResult | None) -> tuple[str, ...]:
     out = [
         f"touchpoint `{s}`: the persona zeroes every move, so walks leave there"
@@ -126,7 +117,7 @@ def _reasons(walks: Walks, exact: ExactResult | None) -> tuple[str, ...]:
     ]
     if walks.chain.start.sum() == 0:
         out.append("the persona zeroes every entry weight, so no walk starts")
-    elif not _goal_reachable(walks):
+    elif not (reachable(walks.chain.P, walks.chain.start) & walks.chain.goal).any():
         out.append("no goal touchpoint can be reached for this persona: conversion is 0")
     cut = int((walks.outcome == CUT).sum())
     if cut:

@@ -32,6 +32,18 @@ EXIT_ATTRS = {
 }
 
 
+START_ATTRS = {
+    "label": "start",
+    "shape": "circle",
+    "style": "filled",
+    "fillcolor": "#333333",
+    "fontcolor": "white",
+    "fontsize": "10",
+    "width": "0.6",
+    "fixedsize": "true",
+}
+
+
 def _exit_node(stage_index: int) -> str:
     """Each stage column has its own `exit` terminal, so drop-off edges stay short (drawn
     only when something leaves there; hidden ones still keep the columns in order)."""
@@ -59,13 +71,10 @@ def probabilities(jmap: JourneyMap, persona: str | None) -> dict[tuple[str, str]
     from journeyctl.markov.chain import persona_chain
 
     chain = persona_chain(jmap, persona)
-    index = chain.index
     probs = {(START, s): float(chain.start[i]) for i, s in enumerate(chain.states)}
     for tp in jmap.touchpoints:
-        i = index[tp.id]
         for move in tp.next:
-            p = chain.exit[i] if move.target == EXIT else chain.P[i, index[move.target]]
-            probs[(tp.id, move.target)] = float(p)
+            probs[(tp.id, move.target)] = float(chain.probability(tp.id, move.target))
     return {edge: p for edge, p in probs.items() if p > 0}
 
 
@@ -109,7 +118,6 @@ def flow_graph(jmap: JourneyMap, page: style.Page, overlay: Overlay | None = Non
     g.attr("node", fontname=style.FONT, fontsize="11")
     g.attr("edge", fontname=style.FONT, fontsize="9", color=style.EDGE_COLOUR)
     fills = style.channel_fills(jmap)
-    goals = set(jmap.journey.goal)
     probs = overlay.probability if overlay else probabilities(jmap, None)
     stages = [s for s in jmap.stages if jmap.touchpoints_in(s.id)]
     stage_of = {t.id: i for i, s in enumerate(stages) for t in jmap.touchpoints_in(s.id)}
@@ -119,7 +127,21 @@ def flow_graph(jmap: JourneyMap, page: style.Page, overlay: Overlay | None = Non
         for (src, dst), p in probs.items()
         if (attrs := _edge_attrs(src, dst, p, overlay, top, stage_of)) is not None
     ]
-    used_exits = {dst for _, dst, _ in edges}
+    _stage_columns(g, jmap, stages, fills, {dst for _, dst, _ in edges})
+    g.node(START, **START_ATTRS)
+    for i in range(len(stages) - 1):  # keep the stage columns in order
+        g.edge(_exit_node(i), _exit_node(i + 1), style="invis")
+    for src, dst, attrs in edges:
+        g.edge(src, dst, **attrs)
+    g.node(LEGEND, label=_legend(jmap, fills, overlay), shape="plaintext")
+    g.edge(_exit_node(len(stages) - 1), LEGEND, style="invis")
+    return g
+
+
+def _stage_columns(g, jmap: JourneyMap, stages, fills: dict[str, str], used_exits: set) -> None:
+    """A cluster per stage holding its touchpoints and its `exit` terminal in one column
+    (the terminal hidden when nothing leaves there)."""
+    goals = set(jmap.journey.goal)
     for i, stage in enumerate(stages):
         with g.subgraph(name=f"cluster_{i}") as c:
             c.attr(
@@ -134,24 +156,6 @@ def flow_graph(jmap: JourneyMap, page: style.Page, overlay: Overlay | None = Non
                 exit_node = _exit_node(i)
                 hidden = {} if exit_node in used_exits else {"style": "invis"}
                 column.node(exit_node, **{**EXIT_ATTRS, **hidden})
-    g.node(
-        START,
-        label="start",
-        shape="circle",
-        style="filled",
-        fillcolor="#333333",
-        fontcolor="white",
-        fontsize="10",
-        width="0.6",
-        fixedsize="true",
-    )
-    for i in range(len(stages) - 1):  # keep the stage columns in order
-        g.edge(_exit_node(i), _exit_node(i + 1), style="invis")
-    for src, dst, attrs in edges:
-        g.edge(src, dst, **attrs)
-    g.node(LEGEND, label=_legend(jmap, fills, overlay), shape="plaintext")
-    g.edge(_exit_node(len(stages) - 1), LEGEND, style="invis")
-    return g
 
 
 def _node_attrs(jmap: JourneyMap, tp: Touchpoint, fills: dict[str, str], goal: bool) -> dict:

@@ -21,7 +21,6 @@ from journeyctl.render import style
 VIEWS = ("flow", "swimlane", "emotion")
 FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "html")
 BINARY = ("png", "pdf")
-GRAPHVIZ = ("dot", "svg", "png", "pdf")
 SUPPORTED = {
     "flow": FORMATS,
     "swimlane": FORMATS,

@@ -98,11 +98,6 @@ def channel_name(jmap: JourneyMap, channel_id: str) -> str:
     return channel.name if channel and channel.name else channel_id
 
 
-def stage_name(jmap: JourneyMap, stage_id: str) -> str:
-    stage = jmap.stage.get(stage_id)
-    return stage.name if stage and stage.name else stage_id
-
-
 def ordered_touchpoints(jmap: JourneyMap) -> list[Touchpoint]:
     """Touchpoints in stage order, file order within a stage."""
     order = jmap.stage_order

@@ -139,6 +139,13 @@ def _level(score: float) -> int:
     return max(-2, min(2, math.floor(score + 0.5)))
 
 
+def _grid(cell: tuple[tuple[int, float | None], ...]) -> list[list[float | None]]:
+    """A cell's emotion grid: a row per level (LEVELS order), each score in its level's row."""
+    return [
+        [v if v is not None and _level(v) == level else None for _, v in cell] for level in LEVELS
+    ]
+
+
 def _card_title(card: Card) -> str:
     star = f"{style.MOMENT_OF_TRUTH} " if card.tp.moment_of_truth else ""
     return f"{card.number}. {star}{card.tp.label}"
@@ -229,16 +236,14 @@ def _gv_grid(cell: tuple[tuple[int, float | None], ...]) -> str:
         return " "
     head = "".join(f'<TD><FONT POINT-SIZE="8">{n}</FONT></TD>' for n, _ in cell)
     rows = [f"<TR>{head}</TR>"]
-    for level in LEVELS:
-        tds = []
-        for _, value in cell:
-            if value is not None and _level(value) == level:
-                tds.append(
-                    f'<TD BGCOLOR="{style.emotion_colour(value)}" WIDTH="22">'
-                    f'<FONT POINT-SIZE="8">{gv.esc(style.score(value))}</FONT></TD>'
-                )
-            else:
-                tds.append('<TD WIDTH="22" BGCOLOR="#FAFAFA"> </TD>')
+    for scores in _grid(cell):
+        tds = (
+            f'<TD BGCOLOR="{style.emotion_colour(v)}" WIDTH="22">'
+            f'<FONT POINT-SIZE="8">{gv.esc(style.score(v))}</FONT></TD>'
+            if v is not None
+            else '<TD WIDTH="22" BGCOLOR="#FAFAFA"> </TD>'
+            for v in scores
+        )
         rows.append("<TR>" + "".join(tds) + "</TR>")
     return '<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
 
@@ -289,12 +294,12 @@ def _html_grid(cell: tuple[tuple[int, float | None], ...]) -> str:
         return ""
     head = "".join(f"<th>{n}</th>" for n, _ in cell)
     rows = [f"<tr>{head}</tr>"]
-    for level in LEVELS:
+    for scores in _grid(cell):
         tds = "".join(
             f'<td style="background:{style.emotion_colour(v)}">{escape(style.score(v))}</td>'
-            if v is not None and _level(v) == level
+            if v is not None
             else "<td></td>"
-            for _, v in cell
+            for v in scores
         )
         rows.append(f"<tr>{tds}</tr>")
     return '<table class="grid">' + "".join(rows) + "</table>"

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from journeyctl.core.errors import RequestError, check_writable
+from journeyctl.core.errors import RequestError
+from journeyctl.core.files import write_file
 
 SCHEMA_NAME = "journeyctl.schema.json"
 """Written beside the map: templates name it in their `yaml-language-server` modeline."""
@@ -42,20 +43,19 @@ def init(directory: Path, name: str, force: bool = False) -> list[Path]:
     """Write template `name` into `directory` as `<name>.yaml`, and the map format's JSON Schema
     as `journeyctl.schema.json` for editors when it is absent; returns the files written.
 
-    Raises RequestError for an unknown template or when the map exists and `force` is false.
+    Raises RequestError for an unknown template and OverwriteError when the map exists and
+    `force` is false.
     """
     available = templates()
     if name not in available:
         raise RequestError(f"no template {name!r}; choose one of {', '.join(available)}")
     target = directory / f"{name}.yaml"
-    check_writable(target, force)
-    directory.mkdir(parents=True, exist_ok=True)
-    target.write_text(available[name].text, encoding="utf-8", newline="\n")
+    write_file(target, available[name].text, owned=True, force=force)
     written = [target]
     schema_file = directory / SCHEMA_NAME
     if force or not schema_file.exists():
         from journeyctl.lint.schema import schema_text
 
-        schema_file.write_text(schema_text(), encoding="utf-8", newline="\n")
+        write_file(schema_file, schema_text())
         written.append(schema_file)
     return written

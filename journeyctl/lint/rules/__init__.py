@@ -1,8 +1,9 @@
-"""Rules: the source rules (JM0xx) and the journey-logic rules (JM1xx), one module each.
+"""Rules: one module per code, `jmNNN_slug.py`, whose docstring is the rule's documentation
+(with a failing and a passing example) and whose `RULE` declares it.
 
-A logic rule module defines `RULE` (its code, slug, severity and documentation, taken from the
-module docstring, which holds a failing and a passing example) and `check(jmap)`, a generator
-of findings over a `JourneyMap`.
+The source rules (JM0xx, reported by the loader, the schema check and the include resolver)
+and JM030 (reported by the suppression handling) declare only `RULE`; a journey-logic rule
+(JM1xx) also defines `check(jmap)`, a generator of findings over a `JourneyMap`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from types import ModuleType
 
 from journeyctl.core.codes import Rule
 from journeyctl.core.findings import Finding
@@ -24,21 +26,23 @@ class LogicRule:
 
 
 @cache
+def _modules() -> tuple[ModuleType, ...]:
+    """Every rule module, by code."""
+    found = [
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in pkgutil.iter_modules(__path__)
+        if info.name.startswith("jm")
+    ]
+    return tuple(sorted(found, key=lambda m: m.RULE.code))
+
+
+@cache
 def logic_rules() -> tuple[LogicRule, ...]:
-    """Every journey-logic rule, by code."""
-    found = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("jm"):
-            module = importlib.import_module(f"{__name__}.{info.name}")
-            found.append(LogicRule(module.RULE, module.check))
-    return tuple(sorted(found, key=lambda r: r.rule.code))
+    """Every journey-logic rule (a module with `check`), by code."""
+    return tuple(LogicRule(m.RULE, m.check) for m in _modules() if hasattr(m, "check"))
 
 
 @cache
 def all_rules() -> dict[str, Rule]:
-    """Every rule journeyctl can report, by code, sorted."""
-    from journeyctl.lint.rules.source import SOURCE_RULES
-    from journeyctl.lint.rules.suppression import UNUSED_DISABLE
-
-    rules = [*SOURCE_RULES, UNUSED_DISABLE, *(r.rule for r in logic_rules())]
-    return {r.code: r for r in sorted(rules, key=lambda r: r.code)}
+    """Every rule `validate` can report, by code, sorted."""
+    return {m.RULE.code: m.RULE for m in _modules()}

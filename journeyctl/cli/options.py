@@ -1,0 +1,135 @@
+"""Options several commands take, and every option with a fixed list of values, declared once.
+
+A `Choice` takes its values from the library when they are first needed (start-up imports
+nothing heavy): `--help` lists them, shell completion offers them, and any other value fails
+with "unknown <noun> 'x'; use one of ..." (exit 2).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from functools import cached_property
+from typing import Any
+
+import typer
+
+from journeyctl.core.findings import Severity
+
+try:  # recent typer vendors click as typer._click
+    from typer._click.shell_completion import CompletionItem
+    from typer._click.types import ParamType
+except ImportError:  # older typer depends on click itself
+    from click.shell_completion import CompletionItem
+    from click.types import ParamType
+
+
+class Choice(ParamType):
+    """One of the values that `values()` returns (called once, when first needed)."""
+
+    name = "choice"
+
+    def __init__(self, noun: str, values: Callable[[], Iterable[str]], ignore_case: bool = False):
+        self.noun, self._values, self.ignore_case = noun, values, ignore_case
+
+    @cached_property
+    def values(self) -> tuple[str, ...]:
+        return tuple(self._values())
+
+    def get_metavar(self, param: Any, ctx: Any = None) -> str:
+        return f"<{'|'.join(self.values)}>"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        wanted = value.lower() if self.ignore_case else value
+        if wanted not in self.values:
+            self.fail(
+                f"unknown {self.noun} {value!r}; use one of {', '.join(self.values)}", param, ctx
+            )
+        return wanted
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list:
+        return [CompletionItem(v) for v in self.values if v.startswith(incomplete)]
+
+
+def _library(ref: str) -> tuple[str, ...]:
+    """The names in the library constant `ref` ("module:NAME" below journeyctl), or in what
+    it returns when it is a function."""
+    module, _, name = ref.partition(":")
+    found = getattr(importlib.import_module(f"journeyctl.{module}"), name)
+    return tuple(found() if callable(found) else found)
+
+
+def _format(default: str, values: Callable[[], Iterable[str]], help: str) -> Any:
+    return typer.Option(default, "--format", "-f", click_type=Choice("format", values), help=help)
+
+
+VALIDATE_FORMAT = _format(
+    "text",
+    lambda: (*_library("lint.reporters:REPORTERS"), "auto"),
+    "Output format; auto is github inside GitHub Actions, else text.",
+)
+SIMULATE_FORMAT = _format("text", lambda: ("text", "json", "csv"), "Output format.")
+RENDER_FORMAT = _format(
+    "svg", lambda: _library("render.formats:FORMATS"), "html is the whole workshop report."
+)
+GAPS_FORMAT = _format("text", lambda: ("text", *_library("gaps.formats:WRITERS")), "Output format.")
+DIFF_FORMAT = _format("text", lambda: _library("diff.report:FORMATS"), "Output format.")
+TEXT_OR_JSON = _format("text", lambda: ("text", "json"), "Text for people or JSON for programs.")
+
+VIEW = typer.Option(
+    "flow",
+    "--view",
+    click_type=Choice("view", lambda: _library("render.formats:VIEWS")),
+    help="What to draw.",
+)
+PAGE = typer.Option(
+    None,
+    "--page",
+    click_type=Choice("page", lambda: _library("render.style:PAGES")),
+    help="Paper size (default: a3).",
+)
+TEMPLATE = typer.Option(
+    "linear-purchase",
+    "--template",
+    "-t",
+    click_type=Choice("template", lambda: _library("templates:templates")),
+    help="The starter map (`journeyctl templates` describes them).",
+)
+
+SEVERITY = Choice("severity", lambda: (s.label for s in reversed(Severity)), ignore_case=True)
+FAIL_LEVEL = typer.Option(
+    None,
+    "--fail-level",
+    click_type=SEVERITY,
+    help="Exit 1 on findings this severe or worse (default: error).",
+)
+FAIL_ON = typer.Option(
+    None, "--fail-on", click_type=SEVERITY, help="Exit 1 when a gap is this severe or worse."
+)
+
+OUTPUT = typer.Option(
+    None, "--output", "-o", help="Write to this file instead (replaced if it exists)."
+)
+PERSONAS = typer.Option(
+    None, "--persona", "-p", help="Only this persona (repeatable; default: every persona)."
+)
+
+
+def force(what: str) -> Any:
+    """`--force`: let the command replace a file the user owns (docs/outputs.md)."""
+    return typer.Option(False, "--force", help=f"Replace {what} if it exists.")
+
+
+# Reading an event log (discover LOG, gaps --observed); a column None is found by its name.
+MAPPING = typer.Option(
+    None, "--mapping", help="YAML {activity: touchpoint id} to read the log's activities."
+)
+CASE = typer.Option(None, "--case", help="Case id column (default: case_id, case:concept:name).")
+ACTIVITY = typer.Option(
+    None, "--activity", help="Activity column (default: touchpoint, concept:name)."
+)
+TIMESTAMP = typer.Option(
+    None, "--timestamp", help="Timestamp column (default: timestamp, time:timestamp)."
+)
+CHANNEL = typer.Option(None, "--channel", help="Channel column (default: channel, case:channel).")
+SCREEN = typer.Option(None, "--screen", help="Screen column (default: screen).")

@@ -1,0 +1,107 @@
+"""The package layering stays true: every import runs downwards (read from the source, by ast).
+
+Each part of journeyctl may import only the parts listed for it in `ALLOWED`; a part not
+listed there is an error, so a new subpackage has to take its place in the layering.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "journeyctl"
+
+ALLOWED: dict[str, set[str]] = {
+    "core": set(),
+    "lint": {"core"},
+    "markov": {"core"},
+    "eventlog": {"core", "markov"},
+    "render": {"core", "markov"},
+    "gaps": {"core", "markov", "eventlog", "render"},
+    "diff": {"core", "lint"},
+    "templates": {"core", "lint"},
+    "registry": {"core", "lint", "gaps"},
+    "cli": {
+        "core",
+        "lint",
+        "markov",
+        "eventlog",
+        "render",
+        "gaps",
+        "diff",
+        "templates",
+        "registry",
+    },
+    "__main__": {"cli"},
+}
+"""Part → the parts it may import (besides itself and the root package's `__version__`)."""
+
+INNER: dict[str, set[str]] = {
+    "lint.rules": {"lint.rules"},
+}
+"""Sub-parts held to a narrower rule inside their part: the rules see only the core."""
+
+
+def _part(path: Path) -> str:
+    rel = path.relative_to(PACKAGE).with_suffix("")
+    return rel.parts[0]
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """(line, module) of every import of a journeyctl module in `path`, lazy ones included."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [f"{node.module}.{a.name}" for a in node.names]
+            found += [
+                (node.lineno, n) for n in (names if node.module == "journeyctl" else [node.module])
+            ]
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names]
+    return [(line, m) for line, m in found if m.startswith("journeyctl.")]
+
+
+def _modules() -> list[Path]:
+    return sorted(
+        p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py" or p.parent != PACKAGE
+    )
+
+
+def test_every_part_is_placed_in_the_layering():
+    parts = {_part(p) for p in _modules()}
+    assert parts <= set(ALLOWED), f"place these parts in ALLOWED: {sorted(parts - set(ALLOWED))}"
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_run_downwards(path: Path):
+    part = _part(path)
+    dotted = ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+    inner = next((k for k in INNER if dotted.startswith(k + ".")), None)
+    wrong = []
+    for line, module in _imports(path):
+        target = module.split(".")[1]
+        if module == "journeyctl.__version__" or (target == part and inner is None):
+            continue
+        if inner is not None and target == part:
+            sub = ".".join(module.split(".")[1:3])
+            if sub not in INNER[inner]:
+                wrong.append(
+                    f"line {line}: {module} (inside {part}, {inner} may import {INNER[inner]})"
+                )
+            continue
+        if target not in ALLOWED.get(part, set()):
+            wrong.append(f"line {line}: {module}")
+    assert not wrong, f"{path.relative_to(PACKAGE)} ({part}) imports upwards: {wrong}"
+
+
+def test_the_layering_has_no_cycle():
+    order: list[str] = []
+    todo = dict(ALLOWED)
+    while todo:
+        ready = [p for p, deps in todo.items() if deps <= set(order)]
+        assert ready, f"cycle among {sorted(todo)}"
+        order += sorted(ready)
+        for p in ready:
+            del todo[p]

@@ -2,7 +2,7 @@
 
 The library's entry points, imported on first use so that `import journeyctl` stays light:
 
-    from journeyctl import load_map, lint, find_gaps, solve, simulate
+    from journeyctl import find_gaps, load_map, simulate, solve
     jmap = load_map(Path("maps/treadmill.yaml"))
     solve(jmap, "enthusiast").conversion
 
@@ -15,7 +15,6 @@ __version__ = "0.1.0"
 
 _API = {
     "JourneyMap": "journeyctl.core.model",
-    "lint": "journeyctl.lint.engine",
     "load_map": "journeyctl.lint.load",
     "persona_chain": "journeyctl.markov.chain",
     "solve": "journeyctl.markov.exact",

@@ -54,8 +54,8 @@ def test_text_output_groups_by_file_with_locations(cli):
     case = CASES / "invalid" / "duplicate-across-files" / "main.yaml"
     result = cli("validate", case)
     assert result.code == 1
-    lines = result.err.splitlines()
+    lines = result.out.splitlines()
     catalogue = next(i for i, line in enumerate(lines) if line.endswith("catalogue.yaml"))
     assert "3:" in lines[catalogue + 1] and "JM106 duplicate-id" in lines[catalogue + 1]
     assert "already defined at" in lines[catalogue + 1]
-    assert "1 error, 0 warnings, 1 info" in result.err
+    assert "1 error, 0 warnings, 1 info" in result.out

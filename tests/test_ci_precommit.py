@@ -17,6 +17,7 @@ import pytest
 from conftest import ROOT
 
 DATA = ROOT / "tests" / "data" / "ci"
+PROJECT = ROOT / "tests" / "data" / "project"
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "t",
     "GIT_AUTHOR_EMAIL": "t@example.invalid",
@@ -32,6 +33,11 @@ def git(*args: str, cwd: Path) -> str:
     ).stdout
 
 
+def commit(repo: Path, message: str) -> None:
+    git("add", "-A", cwd=repo)
+    git("commit", "-q", "-m", message, cwd=repo)
+
+
 def snapshot(target: Path) -> Path:
     """A git repository at `target` with this working tree's package files, committed."""
     listed = git("ls-files", "--cached", "--others", "--exclude-standard", "-z", cwd=ROOT)
@@ -42,8 +48,7 @@ def snapshot(target: Path) -> Path:
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
     git("init", "-q", cwd=target)
-    git("add", "-A", cwd=target)
-    git("commit", "-q", "-m", "snapshot", cwd=target)
+    commit(target, "snapshot")
     return target
 
 
@@ -60,8 +65,17 @@ def user_repo(tmp_path):
     shutil.copy(DATA / "bad.yaml", repo / "maps" / "bad.yaml")
     (repo / "notes.yml").write_text("not: a map\n", encoding="utf-8")
     git("init", "-q", cwd=repo)
-    git("add", "-A", cwd=repo)
-    git("commit", "-q", "-m", "maps", cwd=repo)
+    commit(repo, "maps")
+    return repo
+
+
+@pytest.fixture
+def catalogue_repo(tmp_path):
+    """tests/data/project committed: maps/shop.yaml includes catalog/channels.yaml (through
+    catalog/bundle.yaml), beside docker-compose.yml and .yamllint.yml."""
+    repo = shutil.copytree(PROJECT, tmp_path / "project")
+    git("init", "-q", cwd=repo)
+    commit(repo, "maps")
     return repo
 
 
@@ -99,11 +113,31 @@ def test_hook_passes_a_good_map_and_fails_a_bad_one(hook_repo, user_repo):
     assert "maps/bad.yaml" in bad.stdout
 
 
+def test_hook_skips_yaml_files_that_are_not_maps(hook_repo, catalogue_repo):
+    r = try_repo(hook_repo, catalogue_repo, "docker-compose.yml", ".yamllint.yml")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Passed" in r.stdout
+
+
+def test_hook_checks_the_maps_that_include_a_changed_catalogue(hook_repo, catalogue_repo):
+    passed = try_repo(hook_repo, catalogue_repo, "catalog/channels.yaml")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+
+    channels = catalogue_repo / "catalog" / "channels.yaml"
+    channels.write_text("journeyctl: 1\nchannels:\n  - {id: app, name: App}\n", encoding="utf-8")
+    commit(catalogue_repo, "drop the web channel")
+    failed = try_repo(hook_repo, catalogue_repo, "catalog/channels.yaml")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "Failed" in failed.stdout and "JM102 unknown-channel" in failed.stdout
+    assert "maps/shop.yaml" in failed.stdout
+
+
 def test_hook_manifest_matches_the_brief():
     import yaml
 
     [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["id"] == "journeyctl-validate" and hook["entry"] == "journeyctl validate"
+    assert hook["id"] == "journeyctl-validate"
+    assert hook["entry"] == "journeyctl validate --skip-non-maps"
     assert hook["language"] == "python" and hook["pass_filenames"] is True
     import re
 

@@ -80,12 +80,12 @@ def test_resolved_findings_and_reverse_direction(cli, pair):
 
 def test_text_diff(cli, pair):
     r = cli("diff", *pair)
-    assert r.code == 0 and r.out == ""
-    assert "~ stage consider" in r.err
-    assert 'name: "Consider" → "Research"' in r.err
-    assert "next.buy.weight: 3 → 2 (-1)" in r.err
-    assert "+ persona pat" in r.err
-    assert "new.yaml:16 error JM101 unknown-stage" in r.err
+    assert r.code == 0 and r.err == ""
+    assert "~ stage consider" in r.out
+    assert 'name: "Consider" → "Research"' in r.out
+    assert "next.buy.weight: 3 → 2 (-1)" in r.out
+    assert "+ persona pat" in r.out
+    assert "new.yaml:16 error JM101 unknown-stage" in r.out
 
 
 def test_markdown_diff_for_a_pull_request(cli, pair, tmp_path):
@@ -183,7 +183,7 @@ def test_git_mode_against_a_revision(cli, repo):
     assert "`other.yaml`" in md and "`maps/shop.yaml`" in md
 
     (repo / "maps" / "shop.yaml").write_text(GOOD, encoding="utf-8")
-    text = cli("diff", "--git", "HEAD", "maps/shop.yaml").err
+    text = cli("diff", "--git", "HEAD", "maps/shop.yaml").out
     assert "no differences" in text
 
 

@@ -106,12 +106,12 @@ def test_packed_and_listed_variants_agree():
 def test_text_report_shows_summary_and_top_variants(cli):
     r = cli("discover", RECEIPT, "--top", "3")
     assert r.code == 0
-    assert r.out == ""
-    assert "1,434 cases, 8,577 events, 27 activities, 116 variant(s)" in r.err
-    assert "events by channel (case:channel): Internet 7,478, Desk 657" in r.err
-    assert "Top 3 of 116 variants" in r.err
-    assert "713" in r.err and "49.7%" in r.err
-    assert "normalised to UTC" in r.err
+    assert r.err == ""
+    assert "1,434 cases, 8,577 events, 27 activities, 116 variant(s)" in r.out
+    assert "events by channel (case:channel): Internet 7,478, Desk 657" in r.out
+    assert "Top 3 of 116 variants" in r.out
+    assert "713" in r.out and "49.7%" in r.out
+    assert "normalised to UTC" in r.out
 
 
 # --- the draft map ----------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def test_receipt_draft_map_validates_and_loads(cli, tmp_path):
     assert text.startswith("# TODO:")
     v = cli("validate", out)
     assert v.code == 0, v.err
-    assert "0 errors, 0 warnings, 0 info" in v.err
+    assert "0 errors, 0 warnings, 0 info" in v.out
     jmap = load_map(out)
     assert len(jmap.touchpoints) == 27
     assert {t.stage for t in jmap.touchpoints} == {"unassigned"}
@@ -190,7 +190,7 @@ def test_no_channel_column_gives_unknown_channel(cli, tmp_path):
         "discover", log, "--case", "case", "--activity", "step", "--timestamp", "when", "-o", out
     )
     assert r.code == 0, r.err
-    assert "no channel column" in r.err
+    assert "no channel column" in r.out
     doc = yaml.safe_load(out.read_text())
     assert doc["channels"] == [
         {

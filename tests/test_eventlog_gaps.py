@@ -67,7 +67,7 @@ def test_gaps_cli_reports_observed_gaps_in_every_format(cli, tmp_path):
     r = cli("gaps", SHOP_MAP, "--observed", SHOP_LOG, "--format", "markdown")
     assert "| observed |" in r.out and "G701" in r.out
     r = cli("gaps", SHOP_MAP, "--observed", SHOP_LOG)
-    assert "undesigned-move" in r.err and "search" in r.err
+    assert "undesigned-move" in r.out and "search" in r.out
 
 
 def test_gaps_cli_persona_filter_mapping_and_columns(cli, tmp_path):

@@ -82,10 +82,10 @@ def test_mapping_file_wins_and_is_checked(cli, tmp_path):
 def test_compare_text_report(cli):
     r = cli("discover", SHOP_LOG, "--compare", SHOP_MAP)
     assert r.code == 0, r.err
-    assert "compared with Shop: 6 cases" in r.err
-    assert "newsletter (1)" in r.err
-    assert "Observed moves the map lacks" in r.err
-    assert "83.3%" in r.err  # 5 of 6 cases follow the map
+    assert "compared with Shop: 6 cases" in r.out
+    assert "newsletter (1)" in r.out
+    assert "Observed moves the map lacks" in r.out
+    assert "83.3%" in r.out  # 5 of 6 cases follow the map
 
 
 def test_compare_refuses_a_log_that_matches_nothing(cli):

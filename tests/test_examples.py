@@ -111,7 +111,7 @@ def test_templates_command_lists_all_three(cli):
     r = cli("templates")
     assert r.code == 0
     for name in TEMPLATE_NAMES:
-        assert name in r.err
+        assert name in r.out
 
 
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)
@@ -148,4 +148,4 @@ def test_template_summaries_come_from_line_two(cli):
         second = (TEMPLATES / f"{name}.yaml").read_text(encoding="utf-8").splitlines()[1]
         assert second.startswith("# ")
         first_words = " ".join(second[2:].split()[:3])
-        assert first_words in " ".join(r.err.split())
+        assert first_words in " ".join(r.out.split())

@@ -94,12 +94,12 @@ def test_html_report_is_well_formed(cli):
     assert "sms-unlimited-upsell" in text
 
 
-def test_text_report_goes_to_stderr(cli):
+def test_text_report_goes_to_stdout(cli):
     r = cli("gaps", MOBILE)
     assert r.code == 0
-    assert r.out == ""
-    assert "G301" in r.err and "opted-out-push" in r.err
-    assert "gaps: 1 error" in r.err
+    assert r.err == ""
+    assert "G301" in r.out and "opted-out-push" in r.out
+    assert "gaps: 1 error" in r.out
 
 
 def test_output_file_is_deterministic(cli, tmp_path):

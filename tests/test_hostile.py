@@ -75,7 +75,7 @@ def test_alias_bomb_message_names_the_limit(cli, tmp_path):
     result = cli("validate", path)
     assert result.code == 1
     assert re.search(
-        r"bomb\.yaml\n\s+\d+:\d+\s+error\s+JM005 resource-limit\s+more than", result.err
+        r"bomb\.yaml\n\s+\d+:\d+\s+error\s+JM005 resource-limit\s+more than", result.out
     )
 
 
@@ -83,4 +83,4 @@ def test_tab_error_points_at_the_tab_with_a_hint(cli, tmp_path):
     path = tmp_path / "tabs.yaml"
     path.write_bytes(HOSTILE["tabs"][0])
     result = cli("validate", path)
-    assert "3:1" in result.err and "indent with spaces" in result.err
+    assert "3:1" in result.out and "indent with spaces" in result.out

@@ -77,7 +77,7 @@ def test_docs_tables_list_every_code_once_with_its_slug_and_severity():
 def test_rules_lists_a_prefix(cli):
     r = cli("rules", "G")
     assert r.code == 0
-    listed = [line.split()[0] for line in r.err.splitlines() if LISTED.match(line)]
+    listed = [line.split()[0] for line in r.out.splitlines() if LISTED.match(line)]
     assert listed == [c for c in CODES if c.startswith("G")]
     r = cli("rules", "jm1", "--format", "json")
     assert [e["code"] for e in json.loads(r.out)] == [c for c in CODES if c.startswith("JM1")]

@@ -44,7 +44,7 @@ def test_rules_command_lists_and_explains(cli):
     listing = cli("rules")
     assert listing.code == 0
     for rule in RULES:
-        assert rule.code in listing.err
+        assert rule.code in listing.out
     one = cli("rules", "JM109")
     assert one.code == 0 and "dead-end" in one.out and "Failing example" in one.out
     assert cli("rules", "JM999").code == 2

@@ -205,7 +205,7 @@ def test_unreachable_goal_gives_conversion_zero_with_a_reason(cli):
     assert any("zeroes every move" in x for x in p["reasons"])
     assert any("no goal touchpoint can be reached" in x for x in p["reasons"])
     r = cli("simulate", DATA / "stuck.yaml", "-n", "500", "-p", "online-only")
-    assert "no goal touchpoint can be reached" in " ".join(r.err.split())
+    assert "no goal touchpoint can be reached" in " ".join(r.out.split())
 
 
 def test_persona_that_zeroes_every_entry(cli):
@@ -227,9 +227,9 @@ def test_walks_cut_by_the_step_cap_are_reported(cli):
     assert "300 walk(s) reached the step cap (50 visits) and were cut" in p["reasons"]
 
 
-def test_text_report_goes_to_stderr(cli):
+def test_text_report_goes_to_stdout(cli):
     r = cli("simulate", SMALL, "-p", "fan", "-n", "1000", "--exact")
-    assert r.code == 0 and r.out == ""
+    assert r.code == 0 and r.err == ""
     for heading in (
         "Outcome",
         "Top paths",
@@ -237,8 +237,8 @@ def test_text_report_goes_to_stderr(cli):
         "Channel mix",
         "Visit probability",
     ):
-        assert heading in r.err
-    assert "Email fan (fan)" in r.err
+        assert heading in r.out
+    assert "Email fan (fan)" in r.out
 
 
 def test_engine_is_deterministic_and_counts_visits():

@@ -15,8 +15,8 @@ MINIMAL = CASES / "valid" / "minimal.yaml"
 def test_clean_map_exits_zero_with_a_summary(cli):
     result = cli("validate", MINIMAL)
     assert result.code == 0
-    assert "1 file checked: 0 errors, 0 warnings, 0 info" in result.err
-    assert result.out == ""
+    assert "1 file checked: 0 errors, 0 warnings, 0 info" in result.out
+    assert result.err == ""
 
 
 def test_directory_is_searched_and_included_files_counted_once(cli):
@@ -60,7 +60,7 @@ def test_user_text_is_never_read_as_rich_markup(cli, tmp_path):
     path = tmp_path / "markup.yaml"
     path.write_text("journeyctl: 1\nchannels:\n  - {id: web, name: Web, '[red]x[/red]': 1}\n")
     result = cli("validate", path)
-    assert "unknown key `[red]x[/red]`" in result.err
+    assert "unknown key `[red]x[/red]`" in result.out
 
 
 def test_output_file_receives_the_report(cli, tmp_path):
@@ -88,4 +88,4 @@ def test_python_dash_m_runs_the_cli():
         capture_output=True,
         text=True,
     )
-    assert proc.returncode == 0 and "0 errors" in proc.stderr
+    assert proc.returncode == 0 and "0 errors" in proc.stdout

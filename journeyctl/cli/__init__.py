@@ -14,7 +14,7 @@ from journeyctl.cli.app import app
 from journeyctl.cli.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exit_code
 from journeyctl.core.errors import InvalidMapError, JourneyctlError
 
-_SUPPORT = {"app", "errors", "options", "output"}
+_SUPPORT = {"app", "errors", "options", "output", "progress"}
 for _info in pkgutil.iter_modules(__path__):  # each command module registers itself on `app`
     if _info.name not in _SUPPORT:
         importlib.import_module(f"{__name__}.{_info.name}")

@@ -23,8 +23,6 @@ def diff_command(
 ) -> int:
     """Semantic diff: entities added, removed or changed, and new or resolved findings. Exit 0
     (2 for unreadable input)."""
-    import sys
-
     from journeyctl.cli.errors import UsageError
     from journeyctl.cli.output import machine_output
     from journeyctl.diff import report as diff_report
@@ -37,9 +35,6 @@ def diff_command(
         result = compare_paths(*paths)
     else:
         raise UsageError("give OLD and NEW, or --git REV [PATHS…]")
-    if format == "text" and output is None:
-        diff_report.write(result, format, sys.stderr)
-    else:
-        with machine_output(output, inputs=paths) as out:
-            diff_report.write(result, format, out)
+    with machine_output(output, inputs=paths) as out:
+        diff_report.write(result, format, out)
     return 0

@@ -36,56 +36,87 @@ def discover(
     mapping: Path | None = options.MAPPING,
 ) -> int:
     """Discover journeys in an event log; with -o, write them as a draft map."""
-    import json
-
-    from journeyctl.cli.errors import EXIT_OK, UsageError
-    from journeyctl.cli.output import machine_output, stderr
+    from journeyctl.cli.errors import EXIT_OK
+    from journeyctl.cli.output import stderr
     from journeyctl.core.files import check_writable, write_file
-    from journeyctl.eventlog.discover import draft_map, facts, to_json
-    from journeyctl.eventlog.readers import Columns, read_log
+    from journeyctl.eventlog.readers import Columns
+
+    jmap = _check(top, mapping, compare)
+    inputs = (log, mapping, *(jmap.files if jmap else ()))
+    if output is not None:  # refused before the log is read
+        check_writable(output, owned=True, force=force, inputs=inputs)
+    columns = Columns(case, activity, timestamp, channel, screen, persona)
+    elog, found, draft = _read(log, columns, None if format == "json" else top, goal, output)
+    overlay = _compare(elog, jmap, mapping) if jmap is not None else None
+    for warning in elog.warnings:
+        stderr().print(_text("warning: ", "bold yellow", warning))
+    _report(format, elog, found, top, overlay)
+    if draft is not None:
+        write_file(output, draft.text, owned=True, force=force, inputs=inputs)
+        _print_draft(stderr(), output, draft)
+    return EXIT_OK
+
+
+def _check(top: int, mapping: Path | None, compare: Path | None):
+    """Refuse bad options; the map to compare with, if any."""
+    from journeyctl.cli.errors import UsageError
 
     if top < 1:
         raise UsageError(f"--top must be 1 or more, not {top}")
     if mapping is not None and compare is None:
         raise UsageError("--mapping needs --compare MAP")
-    jmap = None
-    if compare is not None:
-        from journeyctl.lint.load import load_map
+    if compare is None:
+        return None
+    from journeyctl.lint.load import load_map
 
-        jmap = load_map(compare)
-    inputs = (log, mapping, *(jmap.files if jmap else ()))
-    if output is not None:  # refused before the log is read
-        check_writable(output, owned=True, force=force, inputs=inputs)
-    columns = Columns(case, activity, timestamp, channel, screen, persona)
-    elog = read_log(log, columns)
-    found = facts(elog, variants=None if format == "json" else top)
-    draft = draft_map(elog, found, goal) if output is not None else None
-    overlay = None
-    if jmap is not None:
-        from journeyctl.eventlog.overlay import compare_log, read_mapping
+    return load_map(compare)
 
-        overlay = compare_log(elog, jmap, read_mapping(mapping) if mapping else None)
 
-    console = stderr()
-    for warning in elog.warnings:
-        console.print(_text("warning: ", "bold yellow", warning))
+def _read(log: Path, columns, variants: int | None, goal: str | None, output: Path | None):
+    """The log, its facts (with `variants` of them, None: all) and, with `output`, the draft
+    map: read under a progress indicator."""
+    from journeyctl.cli.progress import Progress
+    from journeyctl.eventlog.discover import draft_map, facts
+    from journeyctl.eventlog.readers import read_log
+
+    with Progress(f"reading {log}"):
+        elog = read_log(log, columns)
+        found = facts(elog, variants=variants)
+        draft = draft_map(elog, found, goal) if output is not None else None
+    return elog, found, draft
+
+
+def _compare(elog, jmap, mapping: Path | None):
+    """The log against the designed map, under a progress indicator."""
+    from journeyctl.cli.progress import Progress
+    from journeyctl.eventlog.overlay import compare_log, read_mapping
+
+    with Progress(f"comparing with {jmap.name}"):
+        return compare_log(elog, jmap, read_mapping(mapping) if mapping else None)
+
+
+def _report(format: str, elog, found, top: int, overlay) -> None:
+    """The report on stdout: JSON, or text for people (and the comparison, if any)."""
+    from journeyctl.cli.output import machine_output, stdout
+
     if format == "json":
+        import json
+
+        from journeyctl.eventlog.discover import to_json
+
         report = to_json(elog, found)
         if overlay is not None:
             report["compare"] = overlay.to_json()
         with machine_output(None) as out:
             json.dump(report, out, indent=2, sort_keys=True, ensure_ascii=False)
             out.write("\n")
-    else:
-        _print_report(console, elog, found, top)
-        if overlay is not None:
-            from journeyctl.eventlog.overlay import print_overlay
+        return
+    console = stdout()
+    _print_report(console, elog, found, top)
+    if overlay is not None:
+        from journeyctl.eventlog.overlay import print_overlay
 
-            print_overlay(console, overlay)
-    if draft is not None:
-        write_file(output, draft.text, owned=True, force=force, inputs=inputs)
-        _print_draft(console, output, draft)
-    return EXIT_OK
+        print_overlay(console, overlay)
 
 
 def _text(prefix: str, style: str, message: str):

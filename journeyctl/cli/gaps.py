@@ -77,7 +77,7 @@ def gaps(
 def run_gaps(request: GapsOptions) -> int:
     """Check the options, find the gaps, write the report; the exit code (1: `--fail-on` hit)."""
     from journeyctl.cli.errors import EXIT_FINDINGS, EXIT_OK, UsageError
-    from journeyctl.cli.output import machine_output, stderr
+    from journeyctl.cli.output import machine_output, report_output
     from journeyctl.core.files import check_writable
     from journeyctl.core.findings import Severity
     from journeyctl.gaps import chosen_personas, coverage, find_gaps, formats
@@ -93,21 +93,19 @@ def run_gaps(request: GapsOptions) -> int:
             check_writable(target, inputs=inputs)
     report = find_gaps(jmap, request.personas)
     if request.observed is not None:
+        from journeyctl.cli.progress import Progress
         from journeyctl.gaps.observed import gaps_from_log
 
-        found = gaps_from_log(jmap, request.observed, request.mapping, request.columns)
+        with Progress(f"reading {request.observed}"):
+            found = gaps_from_log(jmap, request.observed, request.mapping, request.columns)
         report.extend(g for g in found if g.persona is None or g.persona in report.personas)
     if request.coverage_csv is not None:
         personas = chosen_personas(jmap, request.personas)
         with machine_output(request.coverage_csv, inputs=inputs) as out:
             formats.write_matrix(coverage.matrix(jmap, personas), out)
-    if request.format == "text" and request.output is None:
-        print_report(report, stderr())
-    elif request.format == "text":
-        from rich.console import Console
-
-        with machine_output(request.output, inputs=inputs) as out:
-            print_report(report, Console(file=out, highlight=False, soft_wrap=True, width=100))
+    if request.format == "text":
+        with report_output(request.output, inputs=inputs) as console:
+            print_report(report, console)
     else:
         with machine_output(request.output, inputs=inputs) as out:
             formats.WRITERS[request.format](report, out)

@@ -33,11 +33,11 @@ def list_templates() -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from journeyctl.cli.output import stderr
+    from journeyctl.cli.output import stdout
     from journeyctl.templates import templates
 
     table = Table("template", "what it is", box=None, pad_edge=False)
     for t in templates().values():
         table.add_row(Text(t.name), Text(t.summary))
-    stderr().print(table)
+    stdout().print(table)
     return 0

@@ -1,22 +1,89 @@
-"""Where output goes: people's text to stderr via rich, machine output to stdout or a file."""
+"""Where output goes: reports to stdout (or `-o`), notes, warnings and errors to stderr.
+
+A report is rich on a terminal (colour, wrapped to its width); anywhere else (a pipe, a file)
+it is plain lines: never wrapped or cut, no padding at line ends, and colour only when
+FORCE_COLOR asks for it (rich honours NO_COLOR and FORCE_COLOR). This is decided here only.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from journeyctl.core.files import Inputs, write_file
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
+UNWRAPPED = 10_000
+"""The width of a console that is not a terminal: wide enough that nothing wraps."""
+
+_PADDING = re.compile(r" +(?=(?:\x1b\[[\d;]*m)*\n)")  # spaces (and styles) before a line end
+
 
 @cache
-def stderr():
+def stderr() -> Console:
+    """The console for notes, warnings, errors and progress."""
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def stdout() -> Console:
+    """The console for reports on stdout: rich on a terminal, plain lines elsewhere."""
+    from rich.console import Console
+
+    if is_terminal(sys.stdout):
+        return Console(highlight=False, soft_wrap=True)
+    return _plain(sys.stdout)
+
+
+@contextlib.contextmanager
+def report_output(path: Path | None, inputs: Inputs = ()) -> Iterator[Console]:
+    """A console for a report: `stdout()`, or plain lines without colour written to the file
+    at `path` as `machine_output` writes it."""
+    if path is None:
+        yield stdout()
+        return
+    with machine_output(path, inputs) as out:
+        yield _plain(out, force_terminal=False)
+
+
+def _plain(out: TextIO, **options) -> Console:
+    """A console writing whole lines to `out`: never wrapped or cut, no padding at line ends."""
+    from rich.console import Console
+
+    return Console(file=_Trimmed(out), width=UNWRAPPED, highlight=False, soft_wrap=True, **options)
+
+
+class _Trimmed:
+    """A text stream over `out` that drops the spaces rich pads line ends with."""
+
+    def __init__(self, out: TextIO):
+        self.out = out
+        self.encoding = getattr(out, "encoding", None) or "utf-8"
+
+    def write(self, text: str) -> int:
+        return self.out.write(_PADDING.sub("", text))
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
+def is_terminal(stream: TextIO) -> bool:
+    """Whether `stream` is a terminal (False when it cannot say, or is closed)."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 @contextlib.contextmanager
@@ -54,4 +121,4 @@ def print_findings(findings) -> None:
     from journeyctl.lint.reporters.text import TextReporter
 
     files = sorted({f.span.file for f in findings})
-    TextReporter().write(LintReport(files=files, findings=list(findings)), sys.stderr)
+    TextReporter().write(LintReport(files=files, findings=list(findings)), stderr())

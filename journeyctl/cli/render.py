@@ -28,14 +28,17 @@ def render(
     import sys
 
     from journeyctl.cli.errors import EXIT_OK, UsageError
-    from journeyctl.cli.output import write_output
+    from journeyctl.cli.output import is_terminal, write_output
+    from journeyctl.cli.progress import Progress
     from journeyctl.lint.load import load_map
     from journeyctl.render.formats import BINARY, Request, check, render
 
     request = Request(view, format, persona, page, simulate)
     check(request)  # combinations that cannot be drawn fail before the map is read
-    if format in BINARY and output is None and sys.stdout.isatty():
+    if format in BINARY and output is None and is_terminal(sys.stdout):
         raise UsageError(f"{format} is binary: write it to a file with -o FILE, or pipe it")
     jmap = load_map(path)
-    write_output(render(jmap, request), output, inputs=jmap.files)
+    with Progress(f"drawing {path} ({view}, {format})"):
+        drawn = render(jmap, request)
+    write_output(drawn, output, inputs=jmap.files)
     return EXIT_OK

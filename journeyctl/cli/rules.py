@@ -22,7 +22,7 @@ def rules_command(
     from rich.table import Table
 
     from journeyctl.cli.errors import UsageError
-    from journeyctl.cli.output import stderr
+    from journeyctl.cli.output import stdout
     from journeyctl.gaps.model import GapType
     from journeyctl.registry import all_codes
 
@@ -56,5 +56,5 @@ def rules_command(
     table = Table("code", "slug", "severity", "summary", box=None, pad_edge=False)
     for c in codes:
         table.add_row(*(Text(s) for s in (c.code, c.slug, c.severity.label, c.summary)))
-    stderr().print(table)
+    stdout().print(table)
     return 0

@@ -28,91 +28,86 @@ def simulate(
     output: Path | None = options.OUTPUT,
 ) -> int:
     """Simulate customers walking the journey: conversion, drop-off, paths, mix and time."""
-    from journeyctl.cli.errors import UsageError
-    from journeyctl.cli.output import machine_output, stderr
+    from journeyctl.cli.errors import EXIT_OK
     from journeyctl.core.files import check_writable
     from journeyctl.lint.load import load_map
-    from journeyctl.markov.chain import get_persona
 
-    for name, value in (("--runs", runs), ("--cycles", cycles), ("--max-steps", max_steps),
-                        ("--top", top)):  # fmt: skip
-        if value < 1:
-            raise UsageError(f"{name} must be 1 or more, not {value}")
+    _check_counts(runs=runs, cycles=cycles, max_steps=max_steps, top=top)
     jmap = load_map(map)
-    names: list[str | None] = list(
-        dict.fromkeys(persona or [p.id for p in jmap.personas] or [None])
-    )
-    for name in names:
-        get_persona(jmap, name)
+    names = _personas(jmap, persona)
     if events is not None:  # refused before the walks, not after
         check_writable(events, owned=True, force=force, inputs=jmap.files)
     if output is not None:
         check_writable(output, inputs=jmap.files)
+    reports, walks = _walk(jmap, names, runs=runs, seed=seed, cycles=cycles, max_steps=max_steps,
+                           top=top, exact=exact, record=events is not None)  # fmt: skip
+    if events is not None:
+        _write_events(events, jmap, walks, force)
+    _write_report(jmap, reports, seed, format, output)
+    return EXIT_OK
 
+
+def _check_counts(**counts: int) -> None:
+    """Refuse a count option (`max_steps` is --max-steps) below 1."""
+    from journeyctl.cli.errors import UsageError
+
+    for name, value in counts.items():
+        if value < 1:
+            raise UsageError(f"--{name.replace('_', '-')} must be 1 or more, not {value}")
+
+
+def _personas(jmap, wanted: list[str] | None) -> list[str | None]:
+    """The personas to walk, each checked: those asked for, else every one, else None (the
+    map as it is)."""
+    from journeyctl.markov.chain import get_persona
+
+    names: list[str | None] = list(dict.fromkeys(wanted or [p.id for p in jmap.personas] or [None]))
+    for name in names:
+        get_persona(jmap, name)
+    return names
+
+
+def _walk(jmap, names: list[str | None], *, runs: int, seed: int, cycles: int, max_steps: int,
+          top: int, exact: bool, record: bool) -> tuple[list, list]:  # fmt: skip
+    """Each persona's report, and its walks when `record` (for --events), under a progress bar."""
+    from journeyctl.cli.progress import Progress
     from journeyctl.markov.exact import solve
     from journeyctl.markov.montecarlo import simulate as walk
     from journeyctl.markov.summary import summarise
 
-    progress = _Progress(len(names) * runs)
-    kept, reports = [], []  # kept: the walks, for --events
-    try:
+    reports, kept = [], []
+    with Progress("simulating", total=len(names) * runs) as progress:
         for i, name in enumerate(names):
-            w = walk(jmap, name, runs, seed, cycles, max_steps, record=events is not None,
+            w = walk(jmap, name, runs, seed, cycles, max_steps, record=record,
                      progress=lambda done, base=i * runs: progress.update(base + done))  # fmt: skip
-            figures = solve(jmap, name, cycles) if exact else None
-            reports.append(summarise(jmap, w, top, figures))
-            if events is not None:
+            reports.append(summarise(jmap, w, top, solve(jmap, name, cycles) if exact else None))
+            if record:
                 kept.append(w)
-    finally:
-        progress.close()
-    if events is not None:
-        from journeyctl.markov.events import write_events
+    return reports, kept
 
-        rows = write_events(events, jmap, kept, force)
-        stderr().print(f"wrote {rows} visits to {events}", markup=False)
+
+def _write_events(path: Path, jmap, walks: list, force: bool) -> None:
+    """Every recorded visit to the CSV file at `path`, and a note of how many."""
+    from journeyctl.cli.output import stderr
+    from journeyctl.cli.progress import Progress
+    from journeyctl.markov.events import write_events
+
+    with Progress(f"writing {path}"):
+        rows = write_events(path, jmap, walks, force)
+    stderr().print(f"wrote {rows} visits to {path}", markup=False)
+
+
+def _write_report(jmap, reports: list, seed: int, format: str, output: Path | None) -> None:
+    """The reports in `format`, on stdout or to the file `output`."""
+    from journeyctl.cli.output import machine_output, report_output
+
     if format == "text":
         from journeyctl.markov.text import render
 
-        if output is None:
-            render(stderr(), jmap, reports, seed)
-        else:
-            from rich.console import Console
-
-            with machine_output(output, inputs=jmap.files) as out:
-                render(Console(file=out, width=100, no_color=True), jmap, reports, seed)
-        return 0
+        with report_output(output, inputs=jmap.files) as console:
+            render(console, jmap, reports, seed)
+        return
     from journeyctl.markov.formats import to_csv, to_json
 
     with machine_output(output, inputs=jmap.files) as out:
         out.write(to_json(jmap.journey.id, seed, reports) if format == "json" else to_csv(reports))
-    return 0
-
-
-class _Progress:
-    """A rich progress bar on stderr, shown only on a terminal once a run passes one second."""
-
-    def __init__(self, total: int):
-        import sys
-        import time
-
-        self.total, self.bar, self.task = total, None, None
-        self.start, self.clock = time.monotonic(), time.monotonic
-        self.live = sys.stderr.isatty()
-
-    def update(self, done: int) -> None:
-        if not self.live:
-            return
-        if self.bar is None and self.clock() - self.start > 1.0:
-            from rich.progress import Progress
-
-            from journeyctl.cli.output import stderr
-
-            self.bar = Progress(console=stderr(), transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("simulating", total=self.total)
-        if self.bar is not None:
-            self.bar.update(self.task, completed=done)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()

@@ -30,6 +30,14 @@ def validate(
     fail_level: str | None = options.FAIL_LEVEL,
     strict: bool = typer.Option(False, "--strict", help="Same as --fail-level warning."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even with findings."),
+    skip_non_maps: bool = typer.Option(
+        False,
+        "--skip-non-maps",
+        help="Skip named files without a top-level `journeyctl:` key too, as in folders.",
+    ),
+    no_dependents: bool = typer.Option(
+        False, "--no-dependents", help="Do not also check the maps that include a named catalogue."
+    ),
 ) -> int:
     """Check maps: YAML, schema and journey-logic rules.
 
@@ -38,7 +46,7 @@ def validate(
     import os
 
     from journeyctl.cli.errors import EXIT_FINDINGS, EXIT_OK, UsageError
-    from journeyctl.cli.output import machine_output
+    from journeyctl.cli.output import machine_output, report_output
     from journeyctl.lint import config as configuration
     from journeyctl.lint.engine import lint
     from journeyctl.lint.reporters import get_reporter
@@ -52,14 +60,10 @@ def validate(
     settings = configuration.load(config).with_overrides(
         select, ignore, "warning" if strict else fail_level
     )
-    report = lint(paths, config=settings)
-    reporter = get_reporter(format)
-    if reporter.machine or output is not None:
-        with machine_output(output, inputs=(*report.files, config)) as out:
-            reporter.write(report, out)
-    else:
-        import sys
-
-        reporter.write(report, sys.stderr)
+    report = lint(paths, config=settings, skip_non_maps=skip_non_maps, dependents=not no_dependents)
+    reporter = get_reporter(format, settings.fail_level)
+    opened = machine_output if reporter.machine else report_output  # a stream or a console
+    with opened(output, inputs=(*report.files, config)) as out:
+        reporter.write(report, out)
     failed = report.worst is not None and report.worst >= settings.fail_level
     return EXIT_FINDINGS if failed and not exit_zero else EXIT_OK

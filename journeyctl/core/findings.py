@@ -1,8 +1,10 @@
-"""A finding: one problem found in a map, with its rule, severity and location."""
+"""A finding: one problem found in a map, with its rule, severity and location; and the one-line
+form `path:line:col: CODE [severity] message` that validate and gaps print as `concise`."""
 
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, replace
 
 from journeyctl.core.span import Span
@@ -61,3 +63,27 @@ class Finding:
             "end_column": s.end_col,
             "hint": self.hint,
         }
+
+
+_BREAKS = re.compile(r"\r\n|[\t\n\v\f\r\x85\u2028\u2029]")
+CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Control characters, lone surrogates and the non-characters U+FFFE and U+FFFF."""
+
+
+def visible(text: str, unsafe: re.Pattern[str] = CONTROLS) -> str:
+    """`text` with each character `unsafe` matches written as a `\\xNN` or `\\uNNNN` escape."""
+    return unsafe.sub(lambda m: _escape(ord(m[0])), text)
+
+
+def _escape(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: line breaks and tabs as spaces, other control characters visible."""
+    return visible(_BREAKS.sub(" ", text))
+
+
+def concise(code: str, severity: Severity, message: str, span: Span) -> str:
+    """`path:line:col: CODE [severity] message`, on one line."""
+    return one_line(f"{span}: {code} [{severity.label}] {message}")

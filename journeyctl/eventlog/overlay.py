@@ -288,7 +288,7 @@ def _dropoff(outcomes, segment, persona, exits: dict[str, float]) -> list[DropOf
 
 
 def print_overlay(console, ov: Overlay, top: int = 10) -> None:
-    """The comparison for people (rich, on stderr)."""
+    """The comparison for people, printed on `console` (the CLI chooses it)."""
     from rich.text import Text
 
     console.print(Text.assemble(("compared with ", "bold"), ov.map_name, f": {ov.cases:,} cases"))

@@ -1,4 +1,4 @@
-"""Machine and document output of a gap report: JSON, CSV, Markdown and HTML.
+"""Machine and document output of a gap report: JSON, CSV, Markdown, HTML and concise lines.
 
 Every writer is deterministic: gaps in report order, sorted keys, fixed float formatting.
 """
@@ -12,7 +12,8 @@ from collections.abc import Callable
 from html import escape
 from typing import TextIO
 
-from journeyctl.core.findings import Severity
+from journeyctl.core.findings import Severity, concise
+from journeyctl.core.span import Span
 from journeyctl.gaps.model import Gap, GapReport
 
 ICON = {Severity.ERROR: "🔴", Severity.WARNING: "🟠", Severity.INFO: "🔵"}
@@ -218,9 +219,18 @@ def write_html(report: GapReport, out: TextIO) -> None:
     out.write(page(f"Journey gaps: {report.map_name}", html_body(report)))
 
 
+def write_concise(report: GapReport, out: TextIO) -> None:
+    """One line per gap, `path:line:col: CODE [severity] message`, at its first evidence (a gap
+    without any at its map file's 1:1)."""
+    for g in report.gaps:
+        span = g.span or Span.point(report.files[0], 1, 1)
+        out.write(concise(g.code, g.severity, g.message, span) + "\n")
+
+
 WRITERS: dict[str, Callable[[GapReport, TextIO], None]] = {
     "json": write_json,
     "csv": write_csv,
     "markdown": write_markdown,
     "html": write_html,
+    "concise": write_concise,
 }

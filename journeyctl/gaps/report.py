@@ -14,6 +14,7 @@ STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: 
 
 
 def print_report(report: GapReport, console: Console) -> None:
+    """The report on `console`, which the caller chooses (it decides colour and width)."""
     console.print(Text(f"Gaps in {report.map_name}", style="bold underline"))
     if report.summaries():
         table = Table("persona", "conversion", *report.families, box=None, pad_edge=False)

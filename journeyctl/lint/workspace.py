@@ -1,8 +1,11 @@
-"""From files to maps: loading each file once, following includes, building the model."""
+"""From files to maps: finding YAML files, loading each once, following includes, building
+the model."""
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,8 +27,33 @@ from journeyctl.lint import schema
 from journeyctl.lint.document import Document
 from journeyctl.lint.loader import load_file
 from journeyctl.lint.rules.jm007_not_a_map import RULE as NOT_A_MAP
+from journeyctl.lint.rules.jm008_no_journeyctl_key import RULE as NOT_JOURNEYCTL
 from journeyctl.lint.rules.jm020_include_not_found import RULE as INCLUDE_NOT_FOUND
 from journeyctl.lint.rules.jm021_include_cycle import RULE as INCLUDE_CYCLE
+
+MAP_SUFFIXES = (".yaml", ".yml")
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules",
+                       "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+                       ".hypothesis"})  # fmt: skip
+_KEY_LINE = re.compile(rb"^(?:\xef\xbb\xbf)?journeyctl:", re.MULTILINE)
+
+
+def yaml_files(folder: Path, excluded: Callable[[Path], bool] | None = None) -> list[Path]:
+    """The *.yaml and *.yml files below `folder`, sorted. Symlinked folders are not followed;
+    folders in SKIP_DIRS, virtual environments (with `pyvenv.cfg`) and those `excluded` says
+    so of are not entered."""
+    found: list[Path] = []
+    for top, dirs, names in os.walk(folder):
+        here = Path(top)
+        dirs[:] = [d for d in dirs if not _skipped(here / d, excluded)]
+        found += (here / n for n in names if n.endswith(MAP_SUFFIXES) and (here / n).is_file())
+    return sorted(found)
+
+
+def _skipped(folder: Path, excluded: Callable[[Path], bool] | None) -> bool:
+    if folder.name in SKIP_DIRS or (folder / "pyvenv.cfg").is_file():
+        return True
+    return excluded is not None and excluded(folder)
 
 
 def display_path(path: Path) -> str:
@@ -37,17 +65,28 @@ def display_path(path: Path) -> str:
     return Path(rel).as_posix() if not rel.startswith("..") else path.as_posix()
 
 
+def _has_key_line(path: Path, limits: Limits) -> bool:
+    """Whether a line in the file's first `limits.max_bytes` starts with `journeyctl:`."""
+    with path.open("rb") as f:
+        return _KEY_LINE.search(f.read(limits.max_bytes)) is not None
+
+
 def _kind(data: object) -> str:
     return "a list" if isinstance(data, list) else "a single value"
 
 
 @dataclass
 class Checked:
-    """One file, loaded and checked against the schema."""
+    """One file, loaded and checked against the schema.
+
+    `foreign`: not a journeyctl file. It has no top-level `journeyctl` key, or, when it does
+    not load, no line that starts with `journeyctl:`.
+    """
 
     path: Path
     document: Document | None
     findings: list[Finding] = field(default_factory=list)
+    foreign: bool = False
 
     @property
     def ok(self) -> bool:
@@ -73,6 +112,7 @@ class Workspace:
             result = load_file(path, display_path(path), self.limits)
             findings = list(result.findings)
             doc = result.document
+            foreign = doc is None and not _has_key_line(path, self.limits)
             if doc is not None and not isinstance(doc.data, dict):
                 findings.append(
                     NOT_A_MAP.at(
@@ -81,10 +121,19 @@ class Workspace:
                         "a map file is a mapping that starts with `journeyctl: 1`",
                     )
                 )
-                doc = None
+                doc, foreign = None, True
+            elif doc is not None and "journeyctl" not in doc.data:
+                findings = [
+                    NOT_JOURNEYCTL.at(
+                        Span.point(doc.file, 1, 1),
+                        "no top-level `journeyctl:` key: not a journey map or catalogue",
+                        "add `journeyctl: 1` at the top, or leave this file out",
+                    )
+                ]
+                doc, foreign = None, True
             if doc is not None:
                 findings += schema.check(doc)
-            self.files[path] = Checked(path, doc, findings)
+            self.files[path] = Checked(path, doc, findings, foreign)
         return self.files[path]
 
     def closure(self, root: Path) -> tuple[list[Checked], list[Finding]]:

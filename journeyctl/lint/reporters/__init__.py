@@ -7,14 +7,22 @@ A reporter writes a `LintReport` to a text stream. `machine` reporters write to 
 from __future__ import annotations
 
 import importlib
-from typing import Protocol, TextIO
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar, TextIO
 
+from journeyctl.core.findings import Severity
 from journeyctl.lint.engine import LintReport
 
 
-class Reporter(Protocol):
-    machine: bool
+@dataclass(frozen=True)
+class Reporter(ABC):
+    """Writes a `LintReport`; findings at or above `fail_level` are those that fail the run."""
 
+    fail_level: Severity = Severity.ERROR
+    machine: ClassVar[bool] = True
+
+    @abstractmethod
     def write(self, report: LintReport, out: TextIO) -> None: ...
 
 
@@ -24,10 +32,12 @@ REPORTERS: dict[str, str] = {
     "sarif": "journeyctl.lint.reporters.sarif:SarifReporter",
     "github": "journeyctl.lint.reporters.github:GithubReporter",
     "junit": "journeyctl.lint.reporters.junit:JunitReporter",
+    "concise": "journeyctl.lint.reporters.concise:ConciseReporter",
+    "gitlab": "journeyctl.lint.reporters.gitlab:GitlabReporter",
 }
 
 
-def get_reporter(name: str) -> Reporter:
-    """The reporter registered as `name`."""
+def get_reporter(name: str, fail_level: Severity = Severity.ERROR) -> Reporter:
+    """The reporter registered as `name`, for a run that fails at `fail_level`."""
     module, _, cls = REPORTERS[name].partition(":")
-    return getattr(importlib.import_module(module), cls)()
+    return getattr(importlib.import_module(module), cls)(fail_level)

@@ -6,6 +6,7 @@ from typing import TextIO
 
 from journeyctl.core.findings import Finding, Severity
 from journeyctl.lint.engine import LintReport
+from journeyctl.lint.reporters import Reporter
 from journeyctl.lint.reporters.location import repo_relative
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -19,9 +20,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-class GithubReporter:
-    machine = True
-
+class GithubReporter(Reporter):
     def write(self, report: LintReport, out: TextIO) -> None:
         for f in report.findings:
             out.write(annotation(f) + "\n")

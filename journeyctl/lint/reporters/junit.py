@@ -1,59 +1,75 @@
-"""JUnit XML: a test suite per file; a failed test case per finding, a passing one if none."""
+"""JUnit XML: a test suite per file, a test case per finding (one passing case for a clean file).
+
+The findings that fail the run (at or above the fail level) are `<failure>`s, so the report
+agrees with the exit code; the others pass, their text in `<system-out>`. Characters XML 1.0
+forbids are written as visible `\\xNN` escapes.
+"""
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 from typing import TextIO
 from xml.etree import ElementTree as ET
 
+from journeyctl.core.findings import Finding, visible
 from journeyctl.lint.engine import LintReport
+from journeyctl.lint.reporters import Reporter
+
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""What XML 1.0 forbids: control characters but tab, LF and CR; lone surrogates; U+FFFE/F."""
 
 
-class JunitReporter:
-    machine = True
+def _xml(text: str) -> str:
+    return visible(text, NOT_XML)
 
+
+class JunitReporter(Reporter):
     def write(self, report: LintReport, out: TextIO) -> None:
         by_file = {
             file: list(group) for file, group in groupby(report.findings, key=lambda f: f.span.file)
         }
         files = sorted(set(report.files) | set(by_file))
+        suites = [self._suite(file, by_file.get(file, [])) for file in files]
         root = ET.Element(
             "testsuites",
             name="journeyctl validate",
-            tests=str(sum(max(len(by_file.get(f, [])), 1) for f in files)),
-            failures=str(len(report.findings)),
+            tests=str(sum(int(s.get("tests")) for s in suites)),
+            failures=str(sum(int(s.get("failures")) for s in suites)),
             errors="0",
         )
-        for file in files:
-            findings = by_file.get(file, [])
-            suite = ET.SubElement(
-                root,
-                "testsuite",
-                name=file,
-                tests=str(max(len(findings), 1)),
-                failures=str(len(findings)),
-                errors="0",
-                skipped="0",
-            )
-            if not findings:
-                ET.SubElement(suite, "testcase", classname=file, name="journeyctl validate")
-            for f in findings:
-                s = f.span
-                case = ET.SubElement(
-                    suite,
-                    "testcase",
-                    classname=file,
-                    name=f"{f.code} {f.slug} at {s.line}:{s.col}",
-                    file=file,
-                    line=str(s.line),
-                )
-                failure = ET.SubElement(
-                    case, "failure", message=f.message, type=f"{f.code} {f.slug}"
-                )
-                details = [f"{s}: {f.severity.label} {f.code} {f.slug}: {f.message}"]
-                if f.hint:
-                    details.append(f"hint: {f.hint}")
-                failure.text = "\n".join(details)
+        root.extend(suites)
         ET.indent(root)
         out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         out.write(ET.tostring(root, encoding="unicode") + "\n")
+
+    def _suite(self, file: str, findings: list[Finding]) -> ET.Element:
+        """The suite of `file`: a case per finding, failed when it fails the run."""
+        suite = ET.Element(
+            "testsuite",
+            name=_xml(file),
+            tests=str(max(len(findings), 1)),
+            failures=str(sum(f.severity >= self.fail_level for f in findings)),
+            errors="0",
+            skipped="0",
+        )
+        if not findings:
+            ET.SubElement(suite, "testcase", classname=_xml(file), name="journeyctl validate")
+        for f in findings:
+            s = f.span
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=_xml(file),
+                name=_xml(f"{f.code} {f.slug} at {s.line}:{s.col}"),
+            )
+            details = f"{s}: {f.severity.label} {f.code} {f.slug}: {f.message}"
+            details += f"\nhint: {f.hint}" if f.hint else ""
+            if f.severity >= self.fail_level:
+                failure = ET.SubElement(
+                    case, "failure", message=_xml(f.message), type=f"{f.code} {f.slug}"
+                )
+                failure.text = _xml(details)
+            else:
+                ET.SubElement(case, "system-out").text = _xml(details)
+        return suite

@@ -1,9 +1,11 @@
-"""Where findings' files stand relative to the repository root, for CI annotations and SARIF."""
+"""Where findings' files stand relative to the repository root, and those paths as URIs."""
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote_from_bytes
 
 
 def repo_root(start: Path | None = None) -> Path:
@@ -28,3 +30,9 @@ def repo_relative(file: str, root: Path | None = None) -> str | None:
         return path.relative_to(root).as_posix()
     except ValueError:
         return None
+
+
+def uri_reference(rel: str) -> str:
+    """The relative path `rel` as an RFC 3986 URI reference: its UTF-8 bytes percent-encoded,
+    all but the unreserved characters and `/` (so spaces, `#`, `%`, `?` and non-ASCII)."""
+    return quote_from_bytes(os.fsencode(rel), safe="/")

@@ -10,15 +10,15 @@ from journeyctl.core.codes import Rule
 from journeyctl.core.findings import Finding, Severity
 from journeyctl.core.span import Span
 from journeyctl.lint.engine import LintReport
-from journeyctl.lint.reporters.location import repo_relative, repo_root
+from journeyctl.lint.reporters import Reporter
+from journeyctl.lint.reporters.fingerprint import fingerprints
+from journeyctl.lint.reporters.location import repo_relative, repo_root, uri_reference
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-class SarifReporter:
-    machine = True
-
+class SarifReporter(Reporter):
     def write(self, report: LintReport, out: TextIO) -> None:
         from journeyctl import __version__
         from journeyctl.lint.rules import all_rules
@@ -26,6 +26,9 @@ class SarifReporter:
         rules = list(all_rules().values())
         index = {r.code: i for i, r in enumerate(rules)}
         root = repo_root()
+        rels = [repo_relative(f.span.file, root) for f in report.findings]
+        names = [rel or f.span.file for rel, f in zip(rels, report.findings, strict=True)]
+        prints = fingerprints(report.findings, names)
         run = {
             "tool": {
                 "driver": {
@@ -36,7 +39,10 @@ class SarifReporter:
             },
             "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
             "columnKind": "unicodeCodePoints",
-            "results": [_result(f, index[f.code], root) for f in report.findings],
+            "results": [
+                _result(f, index[f.code], rel, fp)
+                for f, rel, fp in zip(report.findings, rels, prints, strict=True)
+            ],
         }
         doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
         out.write(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
@@ -81,11 +87,13 @@ def _close(out: list[str]) -> None:
     out += ["```", ""]
 
 
-def _result(f: Finding, rule_index: int, root: Path) -> dict:
+def _result(f: Finding, rule_index: int, rel: str | None, fingerprint: str) -> dict:
+    """`f` as a result; `rel` is its file relative to the repository root (None outside it)."""
     s = f.span
-    rel = repo_relative(s.file, root)
     artifact = (
-        {"uri": rel, "uriBaseId": "%SRCROOT%"} if rel else {"uri": Path(s.file).resolve().as_uri()}
+        {"uri": uri_reference(rel), "uriBaseId": "%SRCROOT%"}
+        if rel
+        else {"uri": Path(s.file).resolve().as_uri()}
     )
     message = f"{f.message} (hint: {f.hint})" if f.hint else f.message
     return {
@@ -101,7 +109,7 @@ def _result(f: Finding, rule_index: int, root: Path) -> dict:
                 }
             }
         ],
-        "partialFingerprints": {"journeyctl/v1": _fingerprint(f, rel or s.file)},
+        "partialFingerprints": {"journeyctl/v1": fingerprint},
     }
 
 
@@ -112,10 +120,3 @@ def _region(s: Span) -> dict:
         else (s.line, s.col + 1)
     )
     return {"startLine": s.line, "startColumn": s.col, "endLine": end[0], "endColumn": end[1]}
-
-
-def _fingerprint(f: Finding, file: str) -> str:
-    """Stable across line moves: rule, file and message."""
-    import hashlib
-
-    return hashlib.sha256(f"{f.code}\0{file}\0{f.message}".encode()).hexdigest()[:32]

@@ -1,26 +1,27 @@
-"""Text output for people: findings grouped by file, with hints and a summary line."""
+"""Text output for people: findings grouped by file, with hints and a summary line, printed on
+the rich console the caller gives (which decides colour and width)."""
 
 from __future__ import annotations
 
 from itertools import groupby
-from typing import TextIO
 
 from rich.console import Console
 from rich.text import Text
 
 from journeyctl.core.findings import Severity
 from journeyctl.lint.engine import LintReport
+from journeyctl.lint.reporters import Reporter
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-class TextReporter:
+class TextReporter(Reporter):
     machine = False
 
-    def write(self, report: LintReport, out: TextIO) -> None:
-        console = Console(file=out, highlight=False, soft_wrap=True)
+    def write(self, report: LintReport, out: Console) -> None:
+        """Print `report` on `out`, the console the CLI chose for it."""
         for file, group in groupby(report.findings, key=lambda f: f.span.file):
-            console.print(Text(file, style="bold underline"))
+            out.print(Text(file, style="bold underline"))
             for f in group:
                 line = Text("  ")
                 line.append(f"{f.span.line}:{f.span.col}".ljust(8), style="dim")
@@ -28,15 +29,20 @@ class TextReporter:
                 line.append(f"{f.code} ", style="bold")
                 line.append(f"{f.slug}  ", style="dim")
                 line.append(f.message)
-                console.print(line)
+                out.print(line)
                 if f.hint:
-                    console.print(Text(f"{'':18}hint: {f.hint}", style="dim"))
-            console.print()
-        console.print(summary(report))
+                    out.print(Text(f"{'':18}hint: {f.hint}", style="dim"))
+            out.print()
+        for catalogue, files in report.dependents.items():
+            n = len(files)
+            also = f"also checked {n} file{'s' * (n != 1)} that include{'s' * (n == 1)} {catalogue}"
+            out.print(Text(also, style="dim"))
+        out.print(summary(report))
 
 
 def summary(report: LintReport) -> Text:
-    """`N files checked: 1 error, 2 warnings, 0 info`, coloured by the worst."""
+    """`N files checked: 1 error, 2 warnings, 0 info` (and `; N other YAML files skipped`),
+    coloured by the worst."""
     counts = {s: report.count(s) for s in Severity}
     n = len(report.files)
     parts = [
@@ -46,4 +52,7 @@ def summary(report: LintReport) -> Text:
     ]
     style = STYLE.get(report.worst, "bold green") if report.worst else "bold green"
     verdict = "✓ " if not counts[Severity.ERROR] else "✗ "
-    return Text(f"{verdict}{n} file{'s' * (n != 1)} checked: {', '.join(parts)}", style=style)
+    line = f"{verdict}{n} file{'s' * (n != 1)} checked: {', '.join(parts)}"
+    if skipped := len(report.skipped):
+        line += f"; {skipped} other YAML file{'s' * (skipped != 1)} skipped"
+    return Text(line, style=style)

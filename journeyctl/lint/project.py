@@ -1,0 +1,50 @@
+"""The project around the files validate is given: which of its map files include a catalogue,
+so that a change to a catalogue also checks the maps that use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from journeyctl.core.limits import Limits
+from journeyctl.lint.config import Config, project_root
+from journeyctl.lint.workspace import Workspace, yaml_files
+
+
+def dependents(
+    workspace: Workspace, targets: set[Path], config: Config, known: set[Path]
+) -> dict[Path, list[Path]]:
+    """The project's map files that include one of `targets` (resolved paths), directly or
+    through other includes, by target; files in `known` are left out.
+
+    The project root (`lint.config.project_root`) is walked once, as folders are for validate, less
+    what `config` excludes. A target outside the root has no dependents.
+    """
+    root = project_root(config)
+    found: dict[Path, list[Path]] = {t: [] for t in targets if t.is_relative_to(root)}
+    if not found:
+        return {}
+    for path in yaml_files(root, config.excluded):
+        if config.excluded(path) or not _may_include(path, workspace.limits):
+            continue
+        try:
+            item = workspace.checked(path)
+        except OSError:
+            continue
+        if item.document is None or item.path in known:
+            continue
+        closure, _ = workspace.closure(item.path)
+        for included in closure[1:]:
+            if included.path in found:
+                found[included.path].append(item.path)
+    return {t: paths for t, paths in found.items() if paths}
+
+
+def _may_include(path: Path, limits: Limits) -> bool:
+    """Whether the file could be a map with includes: a look at its bytes, before loading."""
+    try:
+        if path.stat().st_size > limits.max_bytes:
+            return False
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return b"journeyctl" in data and b"include" in data

@@ -4,7 +4,7 @@ A session is a fenced block whose lines start with `$ journeyctl`; the lines aft
 up to the next command or the end of the block, are what it prints (stdout and stderr as a
 terminal shows them, piped here: no colour, no wrapping). `...` on a line of its own stands
 for any number of lines, `(exit N)` for the exit code (0 when absent). The commands of a page
-run in order in one scratch folder that holds copies of `maps/` and `tests/`, so a page can
+run in order in a scratch folder of its own that holds copies of `maps/` and `tests/`, so a page can
 create files and use them later. Python blocks in docs/library.md are run too.
 """
 
@@ -62,9 +62,9 @@ def matches(expected: list[str], actual: list[str]) -> bool:
     return bool(actual) and actual[0] == expected[0] and matches(expected[1:], actual[1:])
 
 
-@pytest.fixture(scope="module")
-def scratch(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("docs")
+@pytest.fixture
+def scratch(tmp_path) -> Path:
+    root = tmp_path
     shutil.copytree(ROOT / "maps", root / "maps")
     shutil.copytree(
         ROOT / "tests", root / "tests", ignore=shutil.ignore_patterns("js", "__pycache__")

@@ -1,7 +1,10 @@
 """The `journeyctl` command line: thin commands over the library, one module per command.
 
-Each command returns its exit code; `run` is the one error handler, mapping every exception
-to an exit code through `journeyctl.cli.errors`.
+Each command module parses options and prints; the work is the library's. Each command
+returns its exit code; `run` is the one error handler, mapping every exception to an exit code
+through `journeyctl.cli.errors`. Beside the commands: `app` (the Typer app), `options` (every
+shared option and choice), `output` (stdout, stderr, files), `progress`. The top layer: it may
+import every part.
 """
 
 from __future__ import annotations

@@ -251,17 +251,23 @@ def _finding_changes(old: Iterable[Finding], new: Iterable[Finding]) -> list[Fin
 
 
 def side_from_paths(
-    label: str, root: Path, files: Sequence[Path], rename: dict[str, str] | None = None
+    label: str,
+    root: Path,
+    files: Sequence[Path],
+    rename: dict[str, str] | None = None,
+    walked: bool = True,
 ) -> Side:
     """Lint `files` and read them (and what they include), naming files relative to `root`;
-    `rename` maps such names to the names the other side uses."""
+    `rename` maps such names to the names the other side uses. Files `walked` from a folder
+    or a revision that are not maps (no `journeyctl:` key) are left out, as validate does."""
     from journeyctl.lint.engine import lint
     from journeyctl.lint.loader import load_bytes
 
     rename = rename or {}
     if not files:
         return Side(label, {}, ())
-    report = lint(files)
+    report = lint(files, skip_non_maps=walked)
+    checked = set(report.files)
 
     def name(display: str) -> str:
         rel = Path(os.path.relpath(Path(display).resolve(), root.resolve())).as_posix()
@@ -269,6 +275,8 @@ def side_from_paths(
 
     data = {}
     for display, text in report.texts.items():
+        if display not in checked:
+            continue
         doc = load_bytes(text.encode("utf-8"), display).document
         data[name(display)] = doc.data if doc is not None else None
     findings = tuple(_renamed(f, name(f.span.file)) for f in report.findings)
@@ -295,8 +303,8 @@ def compare_paths(old: Path, new: Path) -> MapDiff:
         )
     rename = {old.name: new.name} if old.name != new.name else {}
     return compare(
-        side_from_paths(str(old), old.parent, [old], rename),
-        side_from_paths(str(new), new.parent, [new]),
+        side_from_paths(str(old), old.parent, [old], rename, walked=False),
+        side_from_paths(str(new), new.parent, [new], walked=False),
     )
 
 

@@ -1,2 +1,4 @@
-"""Event logs: read them (readers), aggregate them in SQL (queries), draft maps (discover),
-compare them with a designed map (overlay) and report that as gaps (observed)."""
+"""Event logs: read them (readers), aggregate them in SQL (queries), draft maps (discover) and
+compare them with a designed map (overlay); `journeyctl.gaps.observed` reports that comparison
+as gaps. Imports `core` and `markov` (the designed chain the log is compared with).
+"""

@@ -1,7 +1,10 @@
 """Gaps: where the designed journey fails its personas.
 
 `find_gaps(jmap, personas)` runs every gap family over a valid map and returns a `GapReport`,
-worst first. Each family module has `TYPES` (its gap types) and `find(ctx)`.
+worst first. Each family module (coverage, engagement, push, measurement, silos, dropoff)
+has `TYPES` (its gap types, G1xx–G6xx) and `find(ctx)`; `observed` turns the comparison with
+an event log into G7xx gaps; `formats` and `report` write the report. Imports `core`,
+`markov`, `eventlog` and `render` (for the HTML page).
 """
 
 from __future__ import annotations

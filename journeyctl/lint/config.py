@@ -173,16 +173,6 @@ def discover(start: Path | None = None) -> Path | None:
     return None
 
 
-def project_root(config: Config) -> Path:
-    """The project's folder: the configuration file's, else the git working tree around the
-    working directory, else the working directory."""
-    if config.path is not None:
-        return config.root
-    from journeyctl.lint.reporters.location import repo_root
-
-    return repo_root()
-
-
 def _has_tool_table(path: Path) -> bool:
     try:
         text = path.read_text(encoding="utf-8")

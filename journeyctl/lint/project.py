@@ -1,13 +1,33 @@
-"""The project around the files validate is given: which of its map files include a catalogue,
-so that a change to a catalogue also checks the maps that use it."""
+"""The project around the files validate is given: where its root is, and which of its map
+files include a catalogue, so that a change to a catalogue also checks the maps that use it."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from journeyctl.core.limits import Limits
-from journeyctl.lint.config import Config, project_root
+from journeyctl.lint.config import Config
 from journeyctl.lint.workspace import Workspace, yaml_files
+
+
+def project_root(config: Config) -> Path:
+    """The project's folder: the configuration file's, else the git working tree around the
+    working directory, else the working directory."""
+    return config.root if config.path is not None else repo_root()
+
+
+def repo_root(start: Path | None = None) -> Path:
+    """The git working tree above `start` (default: the working directory), else `start`."""
+    return _root_of((start or Path.cwd()).resolve())
+
+
+@cache
+def _root_of(here: Path) -> Path:
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
 
 
 def dependents(
@@ -16,7 +36,7 @@ def dependents(
     """The project's map files that include one of `targets` (resolved paths), directly or
     through other includes, by target; files in `known` are left out.
 
-    The project root (`lint.config.project_root`) is walked once, as folders are for validate, less
+    The project root (`project_root`) is walked once, as folders are for validate, less
     what `config` excludes. A target outside the root has no dependents.
     """
     root = project_root(config)

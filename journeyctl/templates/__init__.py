@@ -1,4 +1,7 @@
-"""Starter maps: list them and copy one into a new folder, never overwriting without force."""
+"""Starter maps: list them and copy one into a new folder, never overwriting without force.
+
+The templates are the YAML files beside this module. Imports `core` and `lint` (the schema).
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Output formats for `validate`: a registry of reporters by name.
 
-A reporter writes a `LintReport` to a text stream. `machine` reporters write to stdout or
-`--output`, byte for byte deterministic; the text reporter writes for people (stderr).
+A reporter writes a `LintReport` to stdout or `--output`: a `machine` reporter to a text
+stream, byte for byte deterministic; the text reporter, for people, to a rich console that the
+command line gives it (coloured and wrapped only on a terminal).
 """
 
 from __future__ import annotations

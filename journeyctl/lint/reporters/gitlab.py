@@ -11,9 +11,10 @@ from typing import TextIO
 
 from journeyctl.core.findings import Finding, Severity
 from journeyctl.lint.engine import LintReport
+from journeyctl.lint.project import repo_root
 from journeyctl.lint.reporters import Reporter
 from journeyctl.lint.reporters.fingerprint import fingerprints
-from journeyctl.lint.reporters.location import repo_relative, repo_root
+from journeyctl.lint.reporters.location import repo_relative
 
 SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 """GitLab's scale is info, minor, major, critical, blocker; major is what ruff gives a violation."""

@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 import os
-from functools import cache
 from pathlib import Path
 from urllib.parse import quote_from_bytes
 
-
-def repo_root(start: Path | None = None) -> Path:
-    """The git working tree above `start` (default: the working directory), else `start`."""
-    return _root_of((start or Path.cwd()).resolve())
-
-
-@cache
-def _root_of(here: Path) -> Path:
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
-            return folder
-    return here
+from journeyctl.lint.project import repo_root
 
 
 def repo_relative(file: str, root: Path | None = None) -> str | None:

@@ -10,9 +10,10 @@ from journeyctl.core.codes import Rule
 from journeyctl.core.findings import Finding, Severity
 from journeyctl.core.span import Span
 from journeyctl.lint.engine import LintReport
+from journeyctl.lint.project import repo_root
 from journeyctl.lint.reporters import Reporter
 from journeyctl.lint.reporters.fingerprint import fingerprints
-from journeyctl.lint.reporters.location import repo_relative, repo_root, uri_reference
+from journeyctl.lint.reporters.location import repo_relative, uri_reference
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

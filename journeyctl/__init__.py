@@ -11,7 +11,7 @@ findings, errors), `lint` (files to a checked map), `markov` (simulation), `even
 `render`, `gaps`, `diff`, `templates`, `registry` (every code), and `cli` on top.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _API = {
     "JourneyMap": "journeyctl.core.model",

@@ -215,6 +215,12 @@ def test_version(flag):
     assert r.returncode == 0 and r.stdout == f"journeyctl {__version__}\n" and r.stderr == ""
 
 
+def test_the_version_is_the_installed_package_version():
+    from importlib.metadata import version
+
+    assert version("journeyctl") == __version__  # one source: pyproject reads __version__
+
+
 def complete(shell: str, line: str) -> list[str]:
     """What journeyctl offers `shell` for the command `line` (the last word being completed)."""
     env = {"_JOURNEYCTL_COMPLETE": f"complete_{shell}"}

@@ -21,7 +21,7 @@ def discover(
         None, "--goal", help="Goal activity (default: the most frequent end activity)."
     ),
     format: str = options.TEXT_OR_JSON,
-    top: int = typer.Option(10, "--top", help="Variants shown in the text report."),
+    top: int = options.count(10, "--top", help="Variants shown in the text report."),
     case: str | None = options.CASE,
     activity: str | None = options.ACTIVITY,
     timestamp: str | None = options.TIMESTAMP,
@@ -41,7 +41,7 @@ def discover(
     from journeyctl.core.files import check_writable, write_file
     from journeyctl.eventlog.readers import Columns
 
-    jmap = _check(top, mapping, compare)
+    jmap = _check(mapping, compare)
     inputs = (log, mapping, *(jmap.files if jmap else ()))
     if output is not None:  # refused before the log is read
         check_writable(output, owned=True, force=force, inputs=inputs)
@@ -57,12 +57,10 @@ def discover(
     return EXIT_OK
 
 
-def _check(top: int, mapping: Path | None, compare: Path | None):
+def _check(mapping: Path | None, compare: Path | None):
     """Refuse bad options; the map to compare with, if any."""
     from journeyctl.cli.errors import UsageError
 
-    if top < 1:
-        raise UsageError(f"--top must be 1 or more, not {top}")
     if mapping is not None and compare is None:
         raise UsageError("--mapping needs --compare MAP")
     if compare is None:

@@ -17,11 +17,13 @@ import typer
 from journeyctl.core.findings import Severity
 
 try:  # recent typer vendors click as typer._click
+    from typer._click.exceptions import UsageError
     from typer._click.shell_completion import CompletionItem
-    from typer._click.types import ParamType
+    from typer._click.types import INT, ParamType
 except ImportError:  # older typer depends on click itself
+    from click.exceptions import UsageError
     from click.shell_completion import CompletionItem
-    from click.types import ParamType
+    from click.types import INT, ParamType
 
 
 class Choice(ParamType):
@@ -49,6 +51,24 @@ class Choice(ParamType):
 
     def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list:
         return [CompletionItem(v) for v in self.values if v.startswith(incomplete)]
+
+
+class Count(ParamType):
+    """A whole number, 1 or more; any other fails with "--name must be 1 or more, not N"."""
+
+    name = "integer"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        number = INT.convert(value, param, ctx)
+        if number < 1:
+            flag = max(param.opts, key=len) if param is not None else "the value"
+            raise UsageError(f"{flag} must be 1 or more, not {number}", ctx)
+        return number
+
+
+def count(default: int, *names: str, help: str) -> Any:
+    """An option that takes a count (walks, cycles, steps, rows shown): 1 or more."""
+    return typer.Option(default, *names, click_type=Count(), help=help)
 
 
 def _library(ref: str) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from journeyctl.cli.app import app
 def simulate(
     map: Path = typer.Argument(..., help="The journey map file."),
     persona: list[str] | None = options.PERSONAS,
-    runs: int = typer.Option(10000, "--runs", "-n", help="Walks per persona."),
+    runs: int = options.count(10000, "--runs", "-n", help="Walks per persona."),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same output."),
     format: str = options.SIMULATE_FORMAT,
     events: Path | None = typer.Option(
@@ -22,9 +22,9 @@ def simulate(
     ),
     force: bool = options.force("the --events file"),
     exact: bool = typer.Option(False, "--exact", help="Add exact Markov-chain figures."),
-    cycles: int = typer.Option(3, "--cycles", help="Cycles to walk (cyclical journeys)."),
-    max_steps: int = typer.Option(200, "--max-steps", help="Cut walks after this many visits."),
-    top: int = typer.Option(10, "--top", help="How many of the most common paths to show."),
+    cycles: int = options.count(3, "--cycles", help="Cycles to walk (cyclical journeys)."),
+    max_steps: int = options.count(200, "--max-steps", help="Cut walks after this many visits."),
+    top: int = options.count(10, "--top", help="How many of the most common paths to show."),
     output: Path | None = options.OUTPUT,
 ) -> int:
     """Simulate customers walking the journey: conversion, drop-off, paths, mix and time."""
@@ -32,7 +32,6 @@ def simulate(
     from journeyctl.core.files import check_writable
     from journeyctl.lint.load import load_map
 
-    _check_counts(runs=runs, cycles=cycles, max_steps=max_steps, top=top)
     jmap = load_map(map)
     names = _personas(jmap, persona)
     if events is not None:  # refused before the walks, not after
@@ -45,15 +44,6 @@ def simulate(
         _write_events(events, jmap, walks, force)
     _write_report(jmap, reports, seed, format, output)
     return EXIT_OK
-
-
-def _check_counts(**counts: int) -> None:
-    """Refuse a count option (`max_steps` is --max-steps) below 1."""
-    from journeyctl.cli.errors import UsageError
-
-    for name, value in counts.items():
-        if value < 1:
-            raise UsageError(f"--{name.replace('_', '-')} must be 1 or more, not {value}")
 
 
 def _personas(jmap, wanted: list[str] | None) -> list[str | None]:

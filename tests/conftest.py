@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import resource
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,3 +37,33 @@ def cli(capsys, monkeypatch):
         return Result(code, captured.out, captured.err)
 
     return invoke
+
+
+GIB = 1024**3
+
+
+def run_limited(
+    *args: str | Path, cwd: Path, cpu: int = 10, memory: int = GIB, stdin: bytes | None = None
+) -> Result:
+    """Run `journeyctl ARGS` as a real process under a CPU-seconds and address-space rlimit
+    (hostile-input tests: what the limits cut off is a failure, not a pass), and check that
+    whatever happened, no Python traceback reached the user."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "journeyctl", *map(str, args)],
+        capture_output=True,
+        input=stdin,
+        preexec_fn=limit,
+        cwd=cwd,
+        timeout=max(60, 4 * cpu),
+    )
+    result = Result(
+        proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace")
+    )
+    assert proc.returncode >= 0, f"killed by signal {-proc.returncode} (a limit was hit)"
+    assert "Traceback" not in result.err, result.err
+    return result

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import random
 import re
-import resource
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_limited
 
 CPU_SECONDS = 2
-MEMORY_BYTES = 1024 * 1024 * 1024
 
 
 def _alias_bomb() -> bytes:
@@ -43,11 +40,6 @@ HOSTILE = {
 }
 
 
-def _limits() -> None:
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
-
-
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_input_is_a_located_error(tmp_path: Path, name: str):
     data, code = HOSTILE[name]
@@ -55,18 +47,10 @@ def test_hostile_input_is_a_located_error(tmp_path: Path, name: str):
     path.write_bytes(data)
     if name == "7mb-mapping":
         assert len(data) > 7_000_000
-    proc = subprocess.run(
-        [sys.executable, "-m", "journeyctl", "validate", str(path), "--format", "json"],
-        capture_output=True,
-        text=True,
-        preexec_fn=_limits,
-        cwd=tmp_path,
-        timeout=60,
-    )
-    assert proc.returncode in (1, 2), proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert f'"code": "{code}' in proc.stdout  # random bytes: any source rule (JM00x)
-    assert re.search(r'"line": \d+', proc.stdout) and f'"file": "{name}.yaml"' in proc.stdout
+    proc = run_limited("validate", path, "--format", "json", cwd=tmp_path, cpu=CPU_SECONDS)
+    assert proc.code in (1, 2), proc.err
+    assert f'"code": "{code}' in proc.out  # random bytes: any source rule (JM00x)
+    assert re.search(r'"line": \d+', proc.out) and f'"file": "{name}.yaml"' in proc.out
 
 
 def test_alias_bomb_message_names_the_limit(cli, tmp_path):

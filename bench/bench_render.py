@@ -1,16 +1,37 @@
-"""Benchmark: `journeyctl render --view flow --format svg` on a 300-touchpoint map.
+"""Benchmark: `journeyctl render` in every view and format on a generated map.
 
-    .venv/bin/python bench/bench_render.py [--touchpoints 300] [--repeat 3]
+    .venv/bin/python bench/bench_render.py [--touchpoints 2000] [--repeat 1] [--timeout 120]
 
 Generates a map with 6 stages and 8 channels (bench/mapgen.py) into a temporary folder and
-times the whole process, Graphviz's layout included, best and median of `--repeat` runs.
-Goal: at most 3 s.
+times whole `journeyctl render` processes, Graphviz's layout included (best of `--repeat`), with
+the peak resident memory of the process and the `dot` it runs. Goals: a 2,000-touchpoint map
+in under 20 s in every format; no format above 1 GiB on a map within the 2 MB file limit
+(`--touchpoints 9700`), where the flow view's layout is refused (exit 2) instead.
+
+Measured on 2 CPUs (other work running), seconds and peak MB:
+
+    format                2,000 tp       9,697 tp (2 MB)
+    flow dot              1.5 s   93     5.5 s  162
+    flow mermaid          1.0 s   93     3.6 s  151
+    flow svg              4.7 s   97     refused (exit 2) as soon as the map is loaded
+    flow png / pdf        5.5 s   93     refused
+    swimlane dot          0.9 s   75     3.5 s  207
+    swimlane mermaid      0.8 s   61     3.3 s  141
+    swimlane svg          1.5 s   90    22.6 s  285
+    swimlane png / pdf    1.5 s   93    25.3 s  213
+    emotion svg           0.8 s   65     7.4 s  159
+    emotion mermaid       0.8 s   61    12.8 s  141
+    html                  9.4 s  126    10.8 s  194 (flow figure left out)
+
+Before the bound, the flow view's layout took 41.6 s at 3,000 touchpoints (11,494 moves),
+111.5 s at 4,000, more than 120 s at 2,000 touchpoints with 18,000 moves, and more than 5
+minutes and 1.1 GiB (still growing) at 9,697.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import os
 import subprocess
 import sys
 import tempfile
@@ -22,33 +43,56 @@ from mapgen import map_text
 
 ROOT = Path(__file__).resolve().parent.parent
 JOURNEYCTL = ROOT / ".venv" / "bin" / "journeyctl"
+RUNS = [
+    ("flow", "dot"),
+    ("flow", "mermaid"),
+    ("flow", "svg"),
+    ("flow", "png"),
+    ("flow", "pdf"),
+    ("swimlane", "dot"),
+    ("swimlane", "mermaid"),
+    ("swimlane", "svg"),
+    ("swimlane", "png"),
+    ("swimlane", "pdf"),
+    ("emotion", "svg"),
+    ("emotion", "mermaid"),
+    ("flow", "html"),
+]
+
+
+def measure(args: list, timeout: float) -> tuple[float, float, int | None]:
+    """Seconds, peak MB (the process or any child it waited for) and exit code (None: timed
+    out) of one run."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = start + timeout
+    while (done := os.wait4(proc.pid, os.WNOHANG))[0] == 0:
+        if time.perf_counter() > deadline:
+            proc.kill()
+            done = os.wait4(proc.pid, 0)
+            return time.perf_counter() - start, done[2].ru_maxrss / 1024, None
+        time.sleep(0.02)
+    return time.perf_counter() - start, done[2].ru_maxrss / 1024, os.waitstatus_to_exitcode(done[1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--touchpoints", type=int, default=300)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--touchpoints", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=120)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big.yaml"
-        path.write_text(map_text(1, stages=6, channels=8, touchpoints=args.touchpoints), "utf-8")
-        runs = [
-            ("flow svg", ["--view", "flow", "--format", "svg"]),
-            ("flow svg --persona p1", ["--view", "flow", "--format", "svg", "--persona", "p1"]),
-            ("swimlane svg", ["--view", "swimlane", "--format", "svg"]),
-        ]
-        print(f"map: {args.touchpoints} touchpoints (+ goal), 6 stages, 8 channels")
-        for name, options in runs:
-            out = Path(tmp) / "out.svg"
-            times = []
-            for _ in range(args.repeat):
-                start = time.perf_counter()
-                subprocess.run([JOURNEYCTL, "render", path, *options, "-o", out], check=True)
-                times.append(time.perf_counter() - start)
-            print(
-                f"{name:24s} best {min(times):.2f} s, median {statistics.median(times):.2f} s, "
-                f"{out.stat().st_size / 1e6:.1f} MB SVG"
-            )
+        text = map_text(1, stages=6, channels=8, touchpoints=args.touchpoints)
+        path.write_text(text, "utf-8")
+        print(f"map: {args.touchpoints} touchpoints, 6 stages, 8 channels, {len(text):,} bytes")
+        for view, fmt in RUNS:
+            out = Path(tmp) / f"out.{fmt}"
+            command = [JOURNEYCTL, "render", path, "--view", view, "-f", fmt, "-o", out]
+            runs = [measure(command, args.timeout) for _ in range(args.repeat)]
+            seconds, mb, code = min(runs)
+            status = "timed out" if code is None else f"exit {code}"
+            print(f"{view:8s} {fmt:8s} {seconds:6.1f} s {mb:6.0f} MB  {status}")
 
 
 if __name__ == "__main__":

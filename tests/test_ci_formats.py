@@ -321,3 +321,32 @@ def test_sarif_uris_are_percent_encoded_and_fingerprints_unique(cli, repo):
     prints = [res["partialFingerprints"]["journeyctl/v1"] for res in results]
     assert len(prints) == 10 and len(set(prints)) == len(prints)
     assert cli("validate", "maps", "--format", "sarif").out == r.out
+
+
+def test_sarif_fingerprint_is_rule_file_and_message_so_a_sibling_finding_cannot_move_it(cli, repo):
+    import hashlib
+
+    two = ONE_STAGE + BUY.replace("}", ", colour: red, flavour: sweet}")
+    _write(repo / "maps", **{"shop.yaml": two})
+
+    def prints() -> dict[str, str]:
+        """Fingerprint by unknown key."""
+        doc = json.loads(cli("validate", "maps", "--format", "sarif").out)
+        results = doc["runs"][0]["results"]
+        assert {r["ruleId"] for r in results} == {"JM010"}
+        return {
+            re.search(r"`(\w+)`", r["message"]["text"])[1]: r["partialFingerprints"][
+                "journeyctl/v1"
+            ]
+            for r in results
+        }
+
+    before = prints()
+    assert set(before) == {"colour", "flavour"}
+    # The documented contract: SHA-256 of rule, file and message (not line, not position).
+    message = "unknown key `flavour` in touchpoint `buy`"
+    text = "\0".join(("JM010", "maps/shop.yaml", message)).encode()
+    assert before["flavour"] == hashlib.sha256(text).hexdigest()[:32]
+    # The other finding fixed: this one keeps its fingerprint.
+    _write(repo / "maps", **{"shop.yaml": two.replace(" colour: red,", "")})
+    assert prints() == {"flavour": before["flavour"]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from conftest import ROOT
 
 from journeyctl.core.findings import Severity
@@ -52,7 +54,6 @@ def test_observed_gaps_join_a_gap_report():
 
 def test_gaps_cli_reports_observed_gaps_in_every_format(cli, tmp_path):
     import csv
-    import json
 
     r = cli("gaps", SHOP_MAP, "--observed", SHOP_LOG, "--format", "json")
     assert r.code == 0, r.err
@@ -71,8 +72,6 @@ def test_gaps_cli_reports_observed_gaps_in_every_format(cli, tmp_path):
 
 
 def test_gaps_cli_persona_filter_mapping_and_columns(cli, tmp_path):
-    import json
-
     r = cli("gaps", SHOP_MAP, "--observed", SHOP_LOG, "-p", "student", "--format", "json")
     personas = {g["persona"] for g in json.loads(r.out)["gaps"] if g["family"] == "observed"}
     assert personas == {None}  # the parent segment's G704 is left out
@@ -90,3 +89,80 @@ def test_gaps_cli_persona_filter_mapping_and_columns(cli, tmp_path):
     assert any(g["persona"] == "parent" for g in json.loads(r.out)["gaps"] if g["code"] == "G704")
     r = cli("gaps", SHOP_MAP, "--mapping", mapping)
     assert r.code == 2 and "--observed" in r.err
+
+
+FUNNEL = """\
+journeyctl: 1
+journey:
+  id: funnel
+  name: Funnel
+  goal: {touchpoints: [buy]}
+  entry: {ad: 1}
+stages:
+  - {id: find, name: Find}
+  - {id: purchase, name: Purchase}
+channels:
+  - {id: web, name: Website}
+touchpoints:
+  - {id: ad, stage: find, channel: web, engagement: passive, next: {product: 1, exit: 1}}
+  - {id: product, stage: purchase, channel: web, engagement: active, next: {buy: 1}}
+  - {id: buy, stage: purchase, channel: web, engagement: active}
+"""
+"""Half the walks leave at `ad` (its `exit` at 13:81, `product` at 13:69)."""
+
+
+def _observed(cli, folder, buying: int, cases: int = 40) -> dict[tuple, dict]:
+    """The observed gaps of FUNNEL against a log of `cases` cases that start at `ad`, of which
+    the first `buying` go on to `product` and `buy` and the others leave, by (code, touchpoints)."""
+    rows = ["case_id,touchpoint,timestamp"]
+    for c in range(cases):
+        steps = ["ad", "product", "buy"] if c < buying else ["ad"]
+        rows += [f"c{c:02},{s},2026-01-01T{10 + i}:00:{c:02}Z" for i, s in enumerate(steps)]
+    (folder / "funnel.yaml").write_text(FUNNEL, encoding="utf-8")
+    (folder / "log.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = cli("gaps", folder / "funnel.yaml", "--observed", folder / "log.csv", "-f", "json")
+    assert r.code == 0, r.err
+    gaps = [g for g in json.loads(r.out)["gaps"] if g["family"] == "observed"]
+    return {(g["code"], *g["touchpoints"]): g for g in gaps}
+
+
+def _at(gap: dict) -> tuple[int, int]:
+    return gap["evidence"][0]["line"], gap["evidence"][0]["column"]
+
+
+def test_more_customers_leave_than_designed_g703_and_g705(cli, tmp_path):
+    gaps = _observed(cli, tmp_path, buying=4)  # 36 of 40 leave at `ad`; the map says half
+    assert set(gaps) == {("G703", "ad"), ("G703", "ad", "product"), ("G705", "ad")}
+    share = gaps[("G703", "ad", "product")]
+    assert (share["slug"], share["severity"]) == ("move-share-differs", "info")
+    assert (
+        share["message"]
+        == "10% of the moves out of `ad` go to `product` in the log; the map says 50%"
+    )
+    assert _at(share) == (13, 69)
+    assert gaps[("G703", "ad")]["message"].startswith("90% of the moves out of `ad` go to `exit`")
+    drop = gaps[("G705", "ad")]
+    assert (drop["slug"], drop["severity"]) == ("observed-drop-off", "warning")
+    assert drop["message"] == (
+        "90% of cases drop off at `ad` in the log; the map's walks drop off there 50% of the time"
+    )
+    assert drop["recommendation"] == "find out why more customers leave here than designed"
+    assert (drop["stage"], _at(drop)) == ("find", (13, 81))
+    assert drop["figures"]["real"] == 0.9 and drop["figures"]["simulated"] == 0.5
+
+
+def test_fewer_customers_leave_than_designed_is_g705_info(cli, tmp_path):
+    gaps = _observed(cli, tmp_path, buying=40)
+    drop = gaps[("G705", "ad")]
+    assert drop["severity"] == "info"
+    assert drop["message"].startswith("0% of cases drop off at `ad` in the log;")
+    assert "check the map's `exit` weight" in drop["recommendation"]
+    assert gaps[("G703", "ad", "product")]["message"].startswith("100% of the moves out of `ad`")
+
+
+def test_a_log_that_agrees_with_the_design_has_no_share_or_drop_off_gap(cli, tmp_path):
+    assert not {code for code, *_ in _observed(cli, tmp_path, buying=20)} & {"G703", "G705"}
+    # 1 of 29 moves out of `ad` to `product` would differ from the design by more than 4
+    # standard errors, but 29 is too few moves to compare shares (under 30).
+    assert ("G703", "ad", "product") not in _observed(cli, tmp_path, buying=1, cases=29)
+    assert ("G703", "ad", "product") in _observed(cli, tmp_path, buying=1, cases=30)

@@ -185,3 +185,94 @@ def test_docs_list_every_gap_code():
     for t in GAP_TYPES:
         assert f"| {t.code} | `{t.slug}` | {t.family} | {t.severity.label} |" in docs
     assert len({t.code for t in GAP_TYPES}) == len(GAP_TYPES)
+
+
+# Gap families on small maps written here, each driven through the CLI
+
+HAND_OVER = """\
+journeyctl: 1
+journey:
+  id: hand-over
+  name: Hand-over
+  goal: {touchpoints: [buy]}
+  entry: {browse: 1}
+stages:
+  - {id: buy, name: Buy}
+channels:
+  - {id: web, name: Website, type: owned, team: digital}
+  - {id: store, name: Store, type: owned, team: retail}
+touchpoints:
+  - {id: browse, stage: buy, channel: web, engagement: active, value: [informative],
+     kpis: [visits], team: marketing, next: {buy: 1}}
+  - {id: buy, stage: buy, channel: CHANNEL, engagement: active, value: [offer], kpis: [orders]}
+"""
+"""`browse` (marketing's, by its own `team:`) → `buy` (its channel's team) at 14:46."""
+
+
+def _gaps(cli, folder: Path, text: str) -> list[dict]:
+    path = folder / "map.yaml"
+    path.write_text(text, encoding="utf-8")
+    r = cli("gaps", path, "-f", "json")
+    assert r.code == 0, r.err
+    return json.loads(r.out)["gaps"]
+
+
+def test_silo_is_a_move_across_channels_and_teams_not_within_a_channel(cli, tmp_path):
+    # Across channels: marketing (the touchpoint's own team) hands over to retail (the store's).
+    [silo] = _gaps(cli, tmp_path, HAND_OVER.replace("CHANNEL", "store"))
+    assert (silo["code"], silo["touchpoints"]) == ("G501", ["browse", "buy"])
+    assert silo["message"].startswith("browse (web, marketing) → buy (store, retail): no hand-off")
+    assert (silo["evidence"][0]["line"], silo["evidence"][0]["column"]) == (14, 46)
+    # Within the web channel the teams differ too (marketing, digital), but silos are moves
+    # between channels (docs/gaps.md): no gap.
+    assert _gaps(cli, tmp_path, HAND_OVER.replace("CHANNEL", "web")) == []
+
+
+SPREAD = """\
+journeyctl: 1
+journey:
+  id: spread
+  name: Spread
+  goal: {touchpoints: [buy]}
+  entry: {ad: 1, search: 1, mail: 1}
+stages:
+  - {id: find, name: Find, customer_goal: Find the right plan}
+  - {id: purchase, name: Purchase}
+channels:
+  - {id: web, name: Website, type: owned, team: digital}
+touchpoints:
+  - {id: ad, stage: find, channel: web, engagement: active, value: [informative],
+     kpis: [clicks], next: {buy: 7, exit: 3}}
+  - {id: search, stage: find, channel: web, engagement: active, value: [informative],
+     kpis: [clicks], next: {buy: 7, exit: 3}}
+  - {id: mail, stage: find, channel: web, engagement: active, value: [informative],
+     kpis: [clicks], next: {buy: 7, exit: 3}}
+  - {id: buy, stage: purchase, channel: web, engagement: active, value: [offer], kpis: [orders]}
+"""
+"""Find (8:5) loses 30% of the walks, 10% at each of its three touchpoints (their `exit`
+weights at 14:37, 16:37 and 18:37)."""
+
+
+def test_stage_drop_off_spread_over_its_touchpoints(cli, tmp_path):
+    [gap] = _gaps(cli, tmp_path, SPREAD)
+    assert (gap["code"], gap["slug"], gap["severity"]) == ("G602", "stage-drop-off", "warning")
+    assert (gap["stage"], gap["touchpoints"]) == ("find", ["ad", "mail", "search"])
+    assert gap["message"] == (
+        "30% of walks drop off in Find (ad 10%, mail 10%, search 10%); "
+        "300 conversions per 1,000 walks lost"
+    )
+    assert "(Find the right plan)" in gap["recommendation"]
+    assert gap["figures"]["walks_lost"] == pytest.approx(0.3)
+    # The stage, then each touchpoint's `exit`, leakiest first (ties by id).
+    assert [(e["line"], e["column"]) for e in gap["evidence"]] == [
+        (8, 5),
+        (14, 37),
+        (18, 37),
+        (16, 37),
+    ]
+    # One touchpoint losing at least half of the stage's share is G601 instead, never both.
+    leaky = SPREAD.replace(
+        "kpis: [clicks], next: {buy: 7, exit: 3}}\n  - {id: mail",
+        "kpis: [clicks], next: {buy: 1, exit: 9}}\n  - {id: mail",
+    )
+    assert [g["code"] for g in _gaps(cli, tmp_path, leaky)] == ["G601"]

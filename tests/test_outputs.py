@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -135,6 +137,38 @@ def test_a_symbolic_link_is_written_through(cli, shop, tmp_path):
     assert cli("render", shop, "-f", "dot", "-o", link).code == 0
     assert link.is_symlink()
     assert real.read_text(encoding="utf-8").startswith("digraph")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+@pytest.mark.parametrize("force", [(), ("--force",)], ids=["", "force"])
+def test_a_link_to_a_missing_file_is_refused(cli, tmp_path, force):
+    link = tmp_path / "draft.yaml"
+    link.symlink_to(tmp_path / "elsewhere" / "planted.yaml")
+    r = cli("discover", LOG, "-o", link, *force)
+    assert r.code == 2 and "draft.yaml is a link to a missing file" in r.err
+    assert not (tmp_path / "elsewhere").exists() and link.is_symlink()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals")
+def test_a_killed_event_log_write_keeps_the_old_file(tmp_path):
+    events = tmp_path / "old.csv"
+    events.write_text("old\n", encoding="utf-8")
+    args = [sys.executable, "-m", "journeyctl", "simulate", SMALL, "-n", "500000"]
+    proc = subprocess.Popen([*args, "--events", events, "--force"], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        for _ in range(3000):  # until the rows are being written: a temporary file beside
+            if any(
+                n.startswith(".old.csv.") and os.path.getsize(tmp_path / n) for n in names(tmp_path)
+            ):
+                break
+            time.sleep(0.02)
+        else:
+            pytest.fail("simulate never started writing its event log")
+    finally:
+        proc.kill()
+    assert proc.wait() == -signal.SIGKILL
+    assert events.read_text(encoding="utf-8") == "old\n"
 
 
 def _discover(cli, out, *more):

@@ -353,3 +353,40 @@ class TestWithoutGraphviz:
         assert "needs Graphviz, which is not installed" in r.out
         assert r.out.count("<svg") == 1  # the emotion chart only
         assert 'class="swimlane"' in r.out
+
+
+def _chain_map(touchpoints: int, moves_each: int = 1) -> str:
+    """A valid map: one stage, touchpoints t0..tN-1, each moving to the next `moves_each`."""
+    lines = [
+        "journeyctl: 1",
+        "journey: {id: big, name: Big, goal: {touchpoints: [t0]}, entry: {t0: 1}}",
+        "stages: [{id: s, name: S}]",
+        "channels: [{id: web, name: Web, type: owned}]",
+        "touchpoints:",
+    ]
+    for i in range(touchpoints):
+        targets = [f"t{(i + k) % touchpoints}: 1" for k in range(1, moves_each + 1)]
+        lines.append(
+            f"  - {{id: t{i}, stage: s, channel: web, engagement: active, kpis: [k], "
+            f"next: {{{', '.join(targets)}}}}}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "touchpoints,moves_each,what", [(2_001, 1, "2,001 touchpoints"), (100, 81, "8,100 moves")]
+)
+def test_flow_too_big_for_graphviz_is_refused_quickly(tmp_path, touchpoints, moves_each, what):
+    from conftest import run_limited
+
+    path = tmp_path / "big.yaml"
+    path.write_text(_chain_map(touchpoints, moves_each), encoding="utf-8")
+    for fmt in ("svg", "png", "pdf"):
+        r = run_limited("render", path, "-f", fmt, "-o", tmp_path / "out", cwd=tmp_path, cpu=10)
+        assert r.code == 2 and what in r.err and "too big for Graphviz" in r.err
+        assert "-f dot" in r.err and not (tmp_path / "out").exists()
+    r = run_limited("render", path, "-f", "html", cwd=tmp_path, cpu=10)
+    assert r.code == 0, r.err
+    assert "The flow diagram is left out" in r.out and "<h2>Swimlane</h2>" in r.out
+    r = run_limited("render", path, "-f", "dot", cwd=tmp_path, cpu=10)
+    assert r.code == 0 and r.out.startswith("digraph flow {")

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from graphviz.quoting import quote
 from hypothesis import given
 from hypothesis import strategies as st
 
+from journeyctl.core.escape import printable
 from journeyctl.core.model import EXIT
 from journeyctl.lint.load import load_map
 from journeyctl.render import style
 from journeyctl.render.emotion import emotions
 from journeyctl.render.flow import START, persona_overlay, probabilities
-from journeyctl.render.gvlabel import esc
+from journeyctl.render.gvlabel import esc, plain
 from journeyctl.render.mermaid import journey_text, label_text, mermaid_score
 from journeyctl.render.swimlane import swimlane
 
@@ -31,20 +34,49 @@ def test_mermaid_score(score, expected):
     assert mermaid_score(score) == expected
 
 
+def _parsed(text: str) -> str:
+    """What Mermaid's parser reads of `text`: entity codes (`#35;`) become placeholders first."""
+    return re.sub(r"#\w+;", "\ufffd", text)
+
+
+def _drawn(text: str) -> str:
+    """What Mermaid draws for `text`: each numeric entity code as its character."""
+    return re.sub(r"#(\d+);", lambda m: chr(int(m[1])), text)
+
+
 @given(st.text())
-def test_journey_text_has_no_statement_separators(text):
+def test_journey_text_has_no_separators_or_comments(text):
     clean = journey_text(text)
-    assert clean and not set(":;#\n\r") & set(clean)
-    assert "%%" not in clean
+    assert clean and not set(":;#%,\n\r") & set(_parsed(clean))
 
 
 @given(st.text())
-def test_label_text_cannot_close_the_quotes(text):
-    assert '"' not in label_text(text)
+def test_label_text_cannot_close_the_quotes_or_start_a_directive(text):
+    assert not set('"#%:;<>`\n\r') & set(_parsed(label_text(text)))
+
+
+@given(st.text())
+def test_mermaid_text_draws_as_written(text):
+    one_line = printable(" ".join(text.split()))
+    assert _drawn(journey_text(text)) == (one_line or "-")
+    assert _drawn(label_text(text)) == one_line
+
+
+def test_mermaid_text_of_hostile_names():
+    assert journey_text("Student, app: first") == "Student#44; app#58; first"
+    assert journey_text("%%% launch") == "#37;#37;#37; launch"
+    assert journey_text("a\x1b[2J\nb") == "a\\x1b[2J b"
 
 
 def test_graphviz_escape():
     assert esc('<a href="x">&') == "&lt;a href=&quot;x&quot;&gt;&amp;"
+    assert esc("a\x1bb\x0c") == "a\\x1bb\\x0c"  # XML 1.0 cannot hold them
+
+
+def test_graphviz_plain_attribute():
+    assert plain("ends in \\") == "ends in \\\\"
+    assert plain("<b>not html</b>").startswith("<b>")
+    assert quote(plain("<b>")) == '"<b>"' and quote(plain('say "hi" \\')) == '"say \\"hi\\" \\\\"'
 
 
 def test_score_format():

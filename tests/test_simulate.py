@@ -86,11 +86,11 @@ def test_json_report(cli):
     assert p["exact"]["conversion"] == round(2 / 7, 6)
     assert p["exact"]["expected_steps"] == 2.0
     assert len(p["top_paths"]) == 3
-    assert p["top_paths"][0] == {
-        "path": ["a"], "outcome": "exit", "count": p["top_paths"][0]["count"],
-        "share": p["top_paths"][0]["share"],
-    }  # fmt: skip
-    assert abs(p["top_paths"][0]["share"] - 0.5) < 0.02  # a -> exit: 1/2
+    top = p["top_paths"][0]  # a -> exit: 1/2 of the walks, 4 standard errors (0.014) at most off
+    assert set(top) == {"path", "outcome", "count", "share"}
+    assert (top["path"], top["outcome"]) == (["a"], "exit")
+    assert abs(top["count"] - 10_000) <= 4 * (20_000 * 0.5 * 0.5) ** 0.5
+    assert top["share"] == top["count"] / 20_000
     assert abs(p["drop_off"]["by_touchpoint"]["a"] - 4 / 7) < 0.02
     assert set(p["moments_of_truth"]) == {"g"}
     assert p["time_to_convert_hours"] is None
@@ -257,17 +257,3 @@ def test_text_report_to_a_file_is_plain(cli, tmp_path):
     text = out.read_text()
     assert "Persona: Plain (plain)" in text and "Top paths" in text
     assert "\x1b[" not in text
-
-
-def test_alias_draws_follow_the_row_and_never_a_zero_column():
-    from journeyctl.markov.sampling import Alias
-
-    probs = np.array([[0.5, 0.0, 0.25, 0.25], [0.0, 0.0, 0.0, 1.0], [0.1, 0.2, 0.3, 0.4]])
-    table = Alias.of(probs)
-    rng = np.random.default_rng(1)
-    n = 200_000
-    for row, p in enumerate(probs):
-        drawn = table.draw(np.full(n, row), rng.random(n))
-        share = np.bincount(drawn, minlength=4) / n
-        assert np.all(np.abs(share - p) <= 4 * np.sqrt(p * (1 - p) / n) + 1e-12)
-        assert not np.isin(drawn, np.flatnonzero(p == 0)).any()

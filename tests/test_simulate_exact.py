@@ -147,3 +147,126 @@ def test_every_walk_ends_somewhere_on_the_example_maps(jmap, persona):
     assert list(r.retention) == sorted(r.retention, reverse=True)
     for tp in jmap.touchpoints:  # visits at least once ≤ expected visits
         assert r.visit_probability[tp.id] <= r.expected_visits[tp.id] + 1e-9
+
+
+def _random_map(rng: np.random.Generator, cyclical: bool) -> str:
+    """A small valid map with random moves (every touchpoint can leave) and goals."""
+    n = int(rng.integers(3, 9))
+    ids = [f"t{i}" for i in range(n)]
+    goals = sorted(rng.choice(ids, size=int(rng.integers(1, 3)), replace=False).tolist())
+    lines = [
+        "journeyctl: 1",
+        "journey:",
+        "  id: random",
+        "  name: Random",
+        f"  kind: {'cyclical' if cyclical else 'linear'}",
+        f"  goal: {{touchpoints: [{', '.join(goals)}]}}",
+        f"  entry: {{{ids[0]}: 2, {ids[1]}: 1}}",
+        *([f"  renewal: {{touchpoint: {rng.choice(ids)}}}"] if cyclical else []),
+        "stages: [{id: s, name: S}]",
+        "channels: [{id: web, name: Web}]",
+        "touchpoints:",
+    ]
+    for t in ids:
+        others = [u for u in ids if u != t]
+        to = rng.choice(others, size=int(rng.integers(1, len(others) + 1)), replace=False)
+        moves = ", ".join(f"{u}: {int(rng.integers(1, 6))}" for u in to)
+        exit_ = int(rng.integers(1, 4))
+        lines.append(
+            f"  - {{id: {t}, stage: s, channel: web, engagement: active, "
+            f"next: {{{moves}, exit: {exit_}}}}}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _dense_reference(chain, renewal: int | None, K: int) -> dict:
+    """The lifted (cycle, phase, touchpoint) chain solved densely with numpy, as a check."""
+    n, P, goal = len(chain.states), chain.P.toarray(), chain.goal
+    m = 2 * n * K
+    Q, final, start = np.zeros((m, m)), np.zeros((m, n)), np.zeros(m)
+    convert, final0, convert0 = np.zeros((m, K)), np.zeros(n), np.zeros(K)
+
+    def land(t, k, post):
+        if post and t == renewal:
+            k, post = k + 1, False
+        if not post and goal[t]:
+            return (None if k == K - 1 else (2 * k + 1) * n + t), k
+        return (2 * k + post) * n + t, None
+
+    for t in range(n):
+        s, c = land(t, 0, False)
+        if s is None:
+            final0[t] += chain.start[t]
+        else:
+            start[s] += chain.start[t]
+        if c is not None:
+            convert0[c] += chain.start[t]
+    for k in range(K):
+        for post in (False, True) if k < K - 1 else (False,):
+            for j in range(n):
+                for t in range(n):
+                    if P[j, t] > 0:
+                        s, c = land(t, k, post)
+                        src = (2 * k + post) * n + j
+                        if s is None:
+                            final[src, t] += P[j, t]
+                        else:
+                            Q[src, s] += P[j, t]
+                        if c is not None:
+                            convert[src, c] += P[j, t]
+    N = np.linalg.inv(np.eye(m) - Q)
+    v = start @ N
+    tp = np.arange(m) % n
+    finals = final0 + v @ final
+    transient = np.bincount(tp, weights=v, minlength=n)
+    visit = []
+    for i in range(n):  # P(visit i): i's states absorb
+        copies = tp == i
+        T = Q.copy()
+        T[copies] = 0.0
+        b = Q[:, copies].sum(axis=1) + final[:, i]
+        x = np.linalg.solve(np.eye(m) - T, b)
+        visit.append(start[copies].sum() + start[~copies] @ x[~copies] + final0[i])
+    return {
+        "retention": convert0 + v @ convert,
+        "visits": transient + finals,
+        "exits": transient * chain.exit,
+        "visit": np.array(visit),
+    }
+
+
+@pytest.mark.parametrize("cyclical", [False, True])
+@pytest.mark.parametrize("seed", range(12))
+def test_sparse_solver_agrees_with_a_dense_solve(tmp_path, seed, cyclical):
+    rng = np.random.default_rng(seed)
+    path = tmp_path / "random.yaml"
+    path.write_text(_random_map(rng, cyclical))
+    jmap = load_map(path)
+    chain = persona_chain(jmap, None)
+    for K in (1, 2, 3, 5) if cyclical else (1,):
+        renewal = chain.index[jmap.journey.renewal] if K > 1 else None
+        want = _dense_reference(chain, renewal, K)
+        r = solve(jmap, None, K)
+        ids = chain.states
+        np.testing.assert_allclose(r.retention, want["retention"], rtol=0, atol=1e-12)
+        np.testing.assert_allclose(
+            [r.expected_visits[s] for s in ids], want["visits"], rtol=0, atol=1e-12
+        )
+        np.testing.assert_allclose(
+            [r.exit_probability[s] for s in ids], want["exits"], rtol=0, atol=1e-12
+        )
+        np.testing.assert_allclose(
+            [r.visit_probability[s] for s in ids], want["visit"], rtol=0, atol=1e-12
+        )
+
+
+def test_many_cycles_are_a_closed_form():
+    jmap = load_map(DATA / "cyclical.yaml")
+    r = solve(jmap, None, cycles=1_000_000)
+    # Every cycle after the first converts 1/4 of the one before (see test_cyclical_retention).
+    assert len(r.retention) == 1_000_000
+    assert r.retention[:3] == pytest.approx((0.5, 0.125, 0.03125))
+    assert r.retention[-1] == 0.0
+    assert r.expected_steps == pytest.approx(1 + (0.5 + 0.25) / (1 - 0.25))
+    with pytest.raises(RequestError, match="at most 1,000,000"):
+        solve(jmap, None, cycles=1_000_001)

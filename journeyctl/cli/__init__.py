@@ -10,12 +10,20 @@ import every part.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 
 from journeyctl.cli.app import app
-from journeyctl.cli.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exit_code
+from journeyctl.cli.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    exit_code,
+)
 from journeyctl.core.errors import InvalidMapError, JourneyctlError
+from journeyctl.core.escape import printable
 
 _SUPPORT = {"app", "errors", "options", "output", "progress"}
 for _info in pkgutil.iter_modules(__path__):  # each command module registers itself on `app`
@@ -47,14 +55,29 @@ def run(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except MemoryError:
+        _error("out of memory: the input is too large for this machine's memory")
+        return EXIT_USAGE
     except Exception as exc:
         # Typer's usage errors (click's, vendored or not) know how to show themselves.
         show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
         if callable(show) and isinstance(code, int):
             show()
             return EXIT_USAGE if code == 2 else code
-        raise
+        return _internal_error(exc)
     return code if isinstance(code, int) else EXIT_OK
+
+
+def _internal_error(exc: Exception) -> int:
+    """A bug: one line saying so (the traceback with JOURNEYCTL_DEBUG=1), exit 3."""
+    if os.environ.get("JOURNEYCTL_DEBUG"):
+        raise exc
+    _error(
+        f"internal error ({type(exc).__name__}: {printable(str(exc))}); "
+        "this is a bug in journeyctl. Please report it with the command and input; "
+        "JOURNEYCTL_DEBUG=1 shows the traceback"
+    )
+    return EXIT_INTERNAL
 
 
 def _error(message: str) -> None:

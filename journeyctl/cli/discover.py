@@ -8,6 +8,12 @@ import typer
 
 from journeyctl.cli import options
 from journeyctl.cli.app import app
+from journeyctl.core.escape import printable
+
+SHOWN_STEPS = 10
+"""A variant longer than this shows its first and last steps and how many are left out."""
+NAME_CHARS = 80
+"""Characters of a name shown in the variant table; a longer name is cut with `…`."""
 
 
 @app.command()
@@ -40,16 +46,18 @@ def discover(
     from journeyctl.cli.output import stderr
     from journeyctl.core.files import check_writable, write_file
     from journeyctl.eventlog.readers import Columns
+    from journeyctl.lint.mapping import load_mapping
 
     jmap = _check(mapping, compare)
+    explicit = load_mapping(mapping, jmap) if mapping else None  # refused before the log is read
     inputs = (log, mapping, *(jmap.files if jmap else ()))
     if output is not None:  # refused before the log is read
         check_writable(output, owned=True, force=force, inputs=inputs)
     columns = Columns(case, activity, timestamp, channel, screen, persona)
     elog, found, draft = _read(log, columns, None if format == "json" else top, goal, output)
-    overlay = _compare(elog, jmap, mapping) if jmap is not None else None
+    overlay = _compare(elog, jmap, explicit) if jmap is not None else None
     for warning in elog.warnings:
-        stderr().print(_text("warning: ", "bold yellow", warning))
+        stderr().print(_text("warning: ", "bold yellow", printable(warning)))
     _report(format, elog, found, top, overlay)
     if draft is not None:
         write_file(output, draft.text, owned=True, force=force, inputs=inputs)
@@ -84,13 +92,13 @@ def _read(log: Path, columns, variants: int | None, goal: str | None, output: Pa
     return elog, found, draft
 
 
-def _compare(elog, jmap, mapping: Path | None):
-    """The log against the designed map, under a progress indicator."""
+def _compare(elog, jmap, explicit: dict[str, str | None] | None):
+    """The log against the designed map (and the --mapping), under a progress indicator."""
     from journeyctl.cli.progress import Progress
-    from journeyctl.eventlog.overlay import compare_log, read_mapping
+    from journeyctl.eventlog.overlay import compare_log
 
-    with Progress(f"comparing with {jmap.name}"):
-        return compare_log(elog, jmap, read_mapping(mapping) if mapping else None)
+    with Progress(f"comparing with {printable(jmap.name)}"):
+        return compare_log(elog, jmap, explicit)
 
 
 def _report(format: str, elog, found, top: int, overlay) -> None:
@@ -127,6 +135,8 @@ def _print_report(console, elog, found, top: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from journeyctl.core.escape import listing
+
     s = found.summary
     console.print(
         Text.assemble(
@@ -136,8 +146,8 @@ def _print_report(console, elog, found, top: int) -> None:
         )
     )
     if elog.columns.channel:
-        shares = ", ".join(f"{c} {n:,}" for c, n in s.channels)
-        console.print(Text(f"events by channel ({elog.columns.channel}): {shares}"))
+        shares = listing([f"{c} {n:,}" for c, n in s.channels])
+        console.print(Text(f"events by channel ({printable(elog.columns.channel)}): {shares}"))
     else:
         console.print(Text("no channel column: every touchpoint gets the channel `unknown`"))
     if len(elog.offsets) > 1 or elog.offsets[0] not in ("", "Z", "+00", "+00:00"):
@@ -150,8 +160,22 @@ def _print_report(console, elog, found, top: int) -> None:
     table.add_column("steps", justify="right")
     table.add_column("variant")
     for variant, n in found.variants[:top]:
-        table.add_row(f"{n:,}", f"{n / s.cases:.1%}", str(len(variant)), Text(" → ".join(variant)))
+        table.add_row(f"{n:,}", f"{n / s.cases:.1%}", f"{len(variant):,}", Text(_steps(variant)))
     console.print(table)
+
+
+def _steps(variant: tuple[str, ...]) -> str:
+    """A variant for people: its activities joined by →; a long one shows its first and last
+    steps around how many are left out, so the text stays short whatever the case."""
+    if len(variant) > SHOWN_STEPS:
+        head, tail = variant[: SHOWN_STEPS - 2], variant[-2:]
+        variant = (*head, f"… {len(variant) - SHOWN_STEPS:,} more steps …", *tail)
+    return " → ".join(_short(a) for a in variant)
+
+
+def _short(name: str) -> str:
+    name = printable(name)
+    return name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1] + "…"
 
 
 def _print_draft(console, output: Path, draft) -> None:
@@ -161,7 +185,8 @@ def _print_draft(console, output: Path, draft) -> None:
         Text.assemble(
             ("wrote ", "green"),
             str(output),
-            f": draft map, goal {draft.goal!r}, all touchpoints in stage `unassigned` (see TODO)",
+            f": draft map, goal {printable(draft.goal)!r}, "
+            "all touchpoints in stage `unassigned` (see TODO)",
         )
     )
     if draft.dropped_after_goal:

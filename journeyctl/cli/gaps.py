@@ -93,11 +93,7 @@ def run_gaps(request: GapsOptions) -> int:
             check_writable(target, inputs=inputs)
     report = find_gaps(jmap, request.personas)
     if request.observed is not None:
-        from journeyctl.cli.progress import Progress
-        from journeyctl.gaps.observed import gaps_from_log
-
-        with Progress(f"reading {request.observed}"):
-            found = gaps_from_log(jmap, request.observed, request.mapping, request.columns)
+        found = _observed(jmap, request)
         report.extend(g for g in found if g.persona is None or g.persona in report.personas)
     if request.coverage_csv is not None:
         personas = chosen_personas(jmap, request.personas)
@@ -112,3 +108,15 @@ def run_gaps(request: GapsOptions) -> int:
     fail_at = Severity.parse(request.fail_on) if request.fail_on else None
     worst = report.worst
     return EXIT_FINDINGS if fail_at and worst is not None and worst >= fail_at else EXIT_OK
+
+
+def _observed(jmap, request: GapsOptions) -> list:
+    """The gaps of `--observed LOG` against `jmap`: the `--mapping` file read by the safe
+    loader first, then the log under a progress indicator."""
+    from journeyctl.cli.progress import Progress
+    from journeyctl.gaps.observed import gaps_from_log
+    from journeyctl.lint.mapping import load_mapping
+
+    explicit = load_mapping(request.mapping, jmap) if request.mapping else None
+    with Progress(f"reading {request.observed}"):
+        return gaps_from_log(jmap, request.observed, explicit, request.columns)

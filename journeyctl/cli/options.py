@@ -66,6 +66,29 @@ class Count(ParamType):
         return number
 
 
+MAX_SEED = 2**63 - 1
+
+
+class Seed(ParamType):
+    """A random seed from 0 to 2**63-1; any other fails with a usage error naming the range."""
+
+    name = "integer"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        number = INT.convert(value, param, ctx)
+        if not 0 <= number <= MAX_SEED:
+            raise UsageError(f"--seed must be from 0 to {MAX_SEED} (2**63-1), not {number}", ctx)
+        return number
+
+
+SEED = typer.Option(
+    0,
+    "--seed",
+    click_type=Seed(),
+    help="Random seed, 0 to 2**63-1; the same seed gives the same output.",
+)
+
+
 def count(default: int, *names: str, help: str) -> Any:
     """An option that takes a count (walks, cycles, steps, rows shown): 1 or more."""
     return typer.Option(default, *names, click_type=Count(), help=help)

@@ -3,6 +3,10 @@
 A report is rich on a terminal (colour, wrapped to its width); anywhere else (a pipe, a file)
 it is plain lines: never wrapped or cut, no padding at line ends, and colour only when
 FORCE_COLOR asks for it (rich honours NO_COLOR and FORCE_COLOR). This is decided here only.
+
+Every console made here shows control characters in the text it prints as `\\xNN`
+(`core.escape.printable`): names from a map cannot clear the screen or retitle the terminal,
+while rich's own colours and cursor controls, which are not text, still work.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from journeyctl.core.escape import printable
 from journeyctl.core.files import Inputs, write_file
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderResult
 
 UNWRAPPED = 10_000
 """The width of a console that is not a terminal: wide enough that nothing wraps."""
@@ -29,17 +34,13 @@ _PADDING = re.compile(r" +(?=(?:\x1b\[[\d;]*m)*\n)")  # spaces (and styles) befo
 @cache
 def stderr() -> Console:
     """The console for notes, warnings, errors and progress."""
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return _console(stderr=True)
 
 
 def stdout() -> Console:
     """The console for reports on stdout: rich on a terminal, plain lines elsewhere."""
-    from rich.console import Console
-
     if is_terminal(sys.stdout):
-        return Console(highlight=False, soft_wrap=True)
+        return _console()
     return _plain(sys.stdout)
 
 
@@ -56,9 +57,37 @@ def report_output(path: Path | None, inputs: Inputs = ()) -> Iterator[Console]:
 
 def _plain(out: TextIO, **options) -> Console:
     """A console writing whole lines to `out`: never wrapped or cut, no padding at line ends."""
+    return _console(file=_Trimmed(out), width=UNWRAPPED, **options)
+
+
+def _console(**options) -> Console:
+    """A rich console that prints its text `printable`."""
     from rich.console import Console
 
-    return Console(file=_Trimmed(out), width=UNWRAPPED, highlight=False, soft_wrap=True, **options)
+    console = Console(highlight=False, soft_wrap=True, **options)
+    console.push_render_hook(_PrintableHook())
+    return console
+
+
+class _PrintableHook:
+    """A rich render hook: everything printed is drawn as `_Printable`."""
+
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list:
+        return [_Printable(r) for r in renderables]
+
+
+class _Printable:
+    """`inner` drawn as rich draws it, the text of its segments made `printable` (control
+    segments, rich's own cursor moves, pass unchanged; styles are not text)."""
+
+    def __init__(self, inner: ConsoleRenderable):
+        self.inner = inner
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        for seg in console.render(self.inner, options):
+            yield seg if seg.control else Segment(printable(seg.text), seg.style)
 
 
 class _Trimmed:

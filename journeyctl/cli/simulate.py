@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import typer
@@ -15,7 +16,7 @@ def simulate(
     map: Path = typer.Argument(..., help="The journey map file."),
     persona: list[str] | None = options.PERSONAS,
     runs: int = options.count(10000, "--runs", "-n", help="Walks per persona."),
-    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same output."),
+    seed: int = options.SEED,
     format: str = options.SIMULATE_FORMAT,
     events: Path | None = typer.Option(
         None, "--events", help="Write every visit as CSV here (an existing file needs --force)."
@@ -31,17 +32,18 @@ def simulate(
     from journeyctl.cli.errors import EXIT_OK
     from journeyctl.core.files import check_writable
     from journeyctl.lint.load import load_map
+    from journeyctl.markov.montecarlo import check_counts
 
+    check_counts(runs, max_steps, cycles, seed)  # refused before the map is read
     jmap = load_map(map)
     names = _personas(jmap, persona)
     if events is not None:  # refused before the walks, not after
         check_writable(events, owned=True, force=force, inputs=jmap.files)
     if output is not None:
         check_writable(output, inputs=jmap.files)
-    reports, walks = _walk(jmap, names, runs=runs, seed=seed, cycles=cycles, max_steps=max_steps,
-                           top=top, exact=exact, record=events is not None)  # fmt: skip
-    if events is not None:
-        _write_events(events, jmap, walks, force)
+    walk = functools.partial(_walk, jmap, names, runs=runs, seed=seed, cycles=cycles,
+                             max_steps=max_steps, top=top, exact=exact)  # fmt: skip
+    reports = walk(None) if events is None else _walk_to_events(events, jmap, force, walk)
     _write_report(jmap, reports, seed, format, output)
     return EXIT_OK
 
@@ -57,34 +59,33 @@ def _personas(jmap, wanted: list[str] | None) -> list[str | None]:
     return names
 
 
-def _walk(jmap, names: list[str | None], *, runs: int, seed: int, cycles: int, max_steps: int,
-          top: int, exact: bool, record: bool) -> tuple[list, list]:  # fmt: skip
-    """Each persona's report, and its walks when `record` (for --events), under a progress bar."""
+def _walk(jmap, names: list[str | None], log, *, runs: int, seed: int, cycles: int,
+          max_steps: int, top: int, exact: bool) -> list:  # fmt: skip
+    """Each persona's report under a progress bar, every visit written to `log` if given."""
     from journeyctl.cli.progress import Progress
     from journeyctl.markov.exact import solve
     from journeyctl.markov.montecarlo import simulate as walk
     from journeyctl.markov.summary import summarise
 
-    reports, kept = [], []
+    reports = []
     with Progress("simulating", total=len(names) * runs) as progress:
         for i, name in enumerate(names):
-            w = walk(jmap, name, runs, seed, cycles, max_steps, record=record,
+            w = walk(jmap, name, runs, seed, cycles, max_steps,
+                     on_visits=log.sink(name, runs) if log is not None else None,
                      progress=lambda done, base=i * runs: progress.update(base + done))  # fmt: skip
             reports.append(summarise(jmap, w, top, solve(jmap, name, cycles) if exact else None))
-            if record:
-                kept.append(w)
-    return reports, kept
+    return reports
 
 
-def _write_events(path: Path, jmap, walks: list, force: bool) -> None:
-    """Every recorded visit to the CSV file at `path`, and a note of how many."""
+def _walk_to_events(path: Path, jmap, force: bool, walk) -> list:
+    """`walk` with every visit streamed to the CSV file at `path`, and a note of how many."""
     from journeyctl.cli.output import stderr
-    from journeyctl.cli.progress import Progress
-    from journeyctl.markov.events import write_events
+    from journeyctl.markov.events import event_log
 
-    with Progress(f"writing {path}"):
-        rows = write_events(path, jmap, walks, force)
-    stderr().print(f"wrote {rows} visits to {path}", markup=False)
+    with event_log(path, jmap, force) as log:
+        reports = walk(log)
+    stderr().print(f"wrote {log.rows} visits to {path}", markup=False)
+    return reports
 
 
 def _write_report(jmap, reports: list, seed: int, format: str, output: Path | None) -> None:

@@ -1,9 +1,10 @@
-"""Writing output files, the one way every command does it (the policy: docs/outputs.md).
+"""Writing output files, the one way every command does it (the policy: docs/outputs.md), and
+the check that an input is a regular file before anything opens it.
 
 Every write is atomic: the data goes to a temporary file in the target's folder, which then
 replaces the target, so a failed or killed run leaves the old file as it was. Generated files
 are replaced; a file the user owns (`owned`: a map, an event log) only with `force`; no file
-is ever written over one of the command's `inputs`.
+is ever written over one of the command's `inputs`, nor through a link to a missing file.
 """
 
 from __future__ import annotations
@@ -22,14 +23,53 @@ Inputs = Iterable[str | os.PathLike | None]
 """The files a command reads (None entries, options not given, are skipped)."""
 
 
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def irregular(mode: int) -> str | None:
+    """What a file of `mode` (`os.stat`) is when it is no regular file, e.g. "is a named pipe,
+    not a regular file"; None for a regular file."""
+    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+    return None if stat.S_ISREG(mode) else f"is {kind}, not a regular file"
+
+
+def check_readable(path: Path) -> int:
+    """The size of the regular file at `path`; InputError when it is missing or something else
+    (a FIFO would block a reader, `/dev/zero` never ends). Only looks: opens nothing."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        dangling = os.path.islink(path)
+        raise InputError(
+            f"{path}: a link to a missing file" if dangling else f"{path}: no such file"
+        ) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    problem = irregular(st.st_mode)
+    if problem is not None:
+        raise InputError(f"{path}: {problem}")
+    return st.st_size
+
+
 def check_writable(
     path: Path, *, owned: bool = False, force: bool = False, inputs: Inputs = ()
 ) -> None:
-    """Raise unless `path` may be written: RequestError when it is one of `inputs`,
-    OverwriteError when it is `owned`, exists and `force` is false."""
+    """Raise unless `path` may be written: RequestError when it is one of `inputs` or a link to a
+    missing file, OverwriteError when it is `owned`, exists and `force` is false."""
     for source in inputs:
         if source is not None and _same_file(path, Path(source)):
             raise RequestError(f"{path} is an input of this command; write to another file")
+    if os.path.islink(path) and not os.path.exists(path):
+        raise RequestError(
+            f"{path} is a link to a missing file ({os.readlink(path)}); journeyctl writes "
+            "through a link only to an existing file: remove the link or write elsewhere"
+        )
     if owned and not force and path.exists():
         raise OverwriteError(path)
 
@@ -56,7 +96,8 @@ def atomic_writer(
     block ends without an error; on any error the old file stays and nothing else is left.
 
     Checks `check_writable` first; raises InputError when the file cannot be written. A symbolic
-    link is written through (its target is replaced); the target keeps its permission bits.
+    link to an existing file is written through (its target is replaced, the link stays); the
+    target keeps its permission bits.
     """
     check_writable(path, owned=owned, force=force, inputs=inputs)
     target = Path(os.path.realpath(path))

@@ -7,6 +7,7 @@ import enum
 import re
 from dataclasses import dataclass, replace
 
+from journeyctl.core.escape import visible
 from journeyctl.core.span import Span
 
 
@@ -66,17 +67,6 @@ class Finding:
 
 
 _BREAKS = re.compile(r"\r\n|[\t\n\v\f\r\x85\u2028\u2029]")
-CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-"""Control characters, lone surrogates and the non-characters U+FFFE and U+FFFF."""
-
-
-def visible(text: str, unsafe: re.Pattern[str] = CONTROLS) -> str:
-    """`text` with each character `unsafe` matches written as a `\\xNN` or `\\uNNNN` escape."""
-    return unsafe.sub(lambda m: _escape(ord(m[0])), text)
-
-
-def _escape(code: int) -> str:
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def one_line(text: str) -> str:

@@ -6,7 +6,7 @@ values stands), so any later finding, gap or report can point back at the source
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -88,6 +88,14 @@ class Persona(Entity):
     opted_out: tuple[str, ...] = ()
     owns: tuple[str, ...] = ()
 
+    def factor(self, tp: Touchpoint) -> float:
+        """The multiplier of moves to `tp`: a(channel) × the largest s(screen) of its screens
+        (each 1 when not given), 0 for a brand push on a channel this persona opted out of."""
+        if tp.initiated_by == "brand" and tp.channel in self.opted_out:
+            return 0.0
+        a = self.channel_affinity.get(tp.channel, 1.0)
+        return a * max((self.screen_affinity.get(x, 1.0) for x in tp.screens), default=1.0)
+
 
 @dataclass(frozen=True, slots=True)
 class Touchpoint(Entity):
@@ -150,6 +158,22 @@ class JourneyMap:
     personas: tuple[Persona, ...] = ()
     touchpoints: tuple[Touchpoint, ...] = ()
     files: tuple[str, ...] = ()
+
+    def adjusted(
+        self, moves: Sequence[Transition], persona: Persona | None
+    ) -> list[tuple[str, float]]:
+        """`moves` as (target, weight × `persona`'s factor for the target); `exit` unchanged."""
+        if persona is None:
+            return [(m.target, m.weight) for m in moves]
+        return [
+            (
+                m.target,
+                m.weight
+                if m.target == EXIT
+                else m.weight * persona.factor(self.touchpoint[m.target]),
+            )
+            for m in moves
+        ]
 
     @cached_property
     def stage(self) -> dict[str, Stage]:

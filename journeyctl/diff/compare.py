@@ -53,10 +53,14 @@ class FieldChange:
 
     @property
     def delta(self) -> float | None:
+        """new − old for two numbers, as a float; None for other values or integers too large."""
         numbers = all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in (self.old, self.new)
         )
-        return self.new - self.old if numbers else None
+        if not numbers:
+            return None
+        delta = self.new - self.old
+        return float(delta) if isinstance(delta, float) or abs(delta) < 2**53 else None
 
     def as_dict(self) -> dict:
         return {"path": self.path, "old": self.old, "new": self.new, "category": self.category}
@@ -226,8 +230,10 @@ def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[FieldChang
 
 
 def _same(a: Any, b: Any) -> bool:
+    """Equal values; 1 and 1.0 are the same number (compared exactly, huge integers too), but
+    true is not 1."""
     if isinstance(a, int | float) and isinstance(b, int | float):
-        return isinstance(a, bool) == isinstance(b, bool) and float(a) == float(b)
+        return isinstance(a, bool) == isinstance(b, bool) and a == b
     return a == b
 
 

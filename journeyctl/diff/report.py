@@ -1,10 +1,15 @@
-"""`journeyctl diff` output: text for people, Markdown for a pull-request comment, JSON."""
+"""`journeyctl diff` output: text for people, Markdown for a pull-request comment, JSON.
+
+Text and Markdown show control characters in the maps' text as `\\xNN` (`printable`), so a
+name cannot clear or retitle the terminal they are read on; JSON escapes them itself.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any, TextIO
 
+from journeyctl.core.escape import printable
 from journeyctl.diff.compare import EntityChange, FieldChange, MapDiff
 
 FORMATS = ("text", "json", "markdown")
@@ -15,9 +20,9 @@ def write(diff: MapDiff, fmt: str, out: TextIO) -> None:
     if fmt == "json":
         out.write(json.dumps(diff.as_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     elif fmt == "markdown":
-        out.write(markdown(diff))
+        out.write(printable(markdown(diff)))
     else:
-        out.write(text(diff))
+        out.write(printable(text(diff)))
 
 
 def value(v: Any) -> str:

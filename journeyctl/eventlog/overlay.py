@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
-from journeyctl.core.errors import InputError, RequestError
+from journeyctl.core.errors import RequestError
+from journeyctl.core.escape import listing, printable
 from journeyctl.core.model import EXIT, JourneyMap
 from journeyctl.eventlog import queries as q
 from journeyctl.eventlog.discover import slug_key
@@ -112,23 +112,6 @@ class Overlay:
             "dwell": [rounded(asdict(d)) for d in self.dwell],
             "dropoff": [rounded(asdict(d)) for d in self.dropoff],
         }
-
-
-def read_mapping(path: Path) -> dict[str, str | None]:
-    """A `--mapping` file: YAML {activity name: touchpoint id, or null to leave it out}."""
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict) or not all(
-        isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in data.items()
-    ):
-        raise InputError(f"{path}: a mapping must be YAML {{activity name: touchpoint id}}")
-    return data
 
 
 def align(
@@ -291,9 +274,10 @@ def print_overlay(console, ov: Overlay, top: int = 10) -> None:
     """The comparison for people, printed on `console` (the CLI chooses it)."""
     from rich.text import Text
 
-    console.print(Text.assemble(("compared with ", "bold"), ov.map_name, f": {ov.cases:,} cases"))
+    name = printable(ov.map_name)
+    console.print(Text.assemble(("compared with ", "bold"), name, f": {ov.cases:,} cases"))
     if ov.unmapped:
-        left = ", ".join(f"{a} ({n:,})" for a, n in ov.unmapped)
+        left = listing([f"{a} ({n:,})" for a, n in ov.unmapped])
         console.print(Text(f"activities matching no touchpoint (left out): {left}"))
     _print_moves(console, ov, top)
     _print_fit(console, ov)
@@ -345,7 +329,10 @@ def _print_fit(console, ov: Overlay) -> None:
         t.add_column(col, justify="right" if col in ("cases", "follow") else "left")
     for f in ov.fit:
         t.add_row(
-            Text(f.segment or "(all)"), Text(f.persona or "-"), f"{f.cases:,}", f"{f.share:.1%}"
+            Text(printable(f.segment or "(all)")),
+            Text(f.persona or "-"),
+            f"{f.cases:,}",
+            f"{f.share:.1%}",
         )
     console.print(t)
 

@@ -283,3 +283,13 @@ def case_outcomes(
                entry_ok AND (bad_pos IS NULL OR {after_goal}) AS follows, count(*)::BIGINT
         FROM cases c JOIN events e ON e.rowid = c.first_row - 1 GROUP BY ALL ORDER BY ALL"""
     ).fetchall()
+
+
+def literal(text: str) -> str:
+    """`text` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    """`name` as an SQL identifier (a column named by the log, say)."""
+    return '"' + name.replace('"', '""') + '"'

@@ -8,16 +8,16 @@ UTC TIMESTAMP, the optional columns NULL when the log has none. `read_log` also 
 
 from __future__ import annotations
 
-import csv
-import gzip
-import re
-import tempfile
-from collections.abc import Iterator
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 from journeyctl.core.errors import InputError, RequestError
+from journeyctl.core.escape import listing, printable
+from journeyctl.core.files import check_readable
+from journeyctl.eventlog.bounded import check_size, max_log_bytes
+from journeyctl.eventlog.queries import ident, literal
+from journeyctl.eventlog.xes import XES_TABLE, xes_to_table
 
 ROLES = ("case", "activity", "timestamp", "channel", "screen", "persona")
 REQUIRED = ("case", "activity", "timestamp")
@@ -67,31 +67,37 @@ class EventLog:
     offsets: tuple[str, ...] = ()
 
 
-def read_log(path: Path, columns: Columns = Columns(), con=None) -> EventLog:
+def read_log(
+    path: Path, columns: Columns = Columns(), con=None, max_bytes: int | None = None
+) -> EventLog:
     """Load the log at `path` (by suffix: .csv[.gz], .parquet, .xes[.gz]) into DuckDB.
 
-    Raises InputError for unreadable files, missing columns, bad timestamps and empty logs.
+    At most `max_bytes` of log text are read, after decompression (default: `max_log_bytes()`).
+    Raises InputError for unreadable files (missing, not a regular file, too large, not
+    well-formed), missing columns, bad timestamps and empty logs.
     """
     import duckdb
 
-    if not path.is_file():
-        raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
+    size = check_readable(path)
+    limit = max_log_bytes() if max_bytes is None else max_bytes
+    name = path.name.lower()
     con = con or duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
-    name = path.name.lower()
     try:
         if name.endswith((".xes", ".xes.gz")):
-            with tempfile.TemporaryDirectory(prefix="journeyctl-xes-") as tmp:
-                csv_path = Path(tmp) / "events.csv"
-                available = _xes_to_csv(path, csv_path, _wanted(columns))
-                return _ingest(con, path, _csv_source(csv_path), columns, available)
+            available = xes_to_table(con, path, _wanted(columns), limit)
+            return _ingest(con, path, XES_TABLE, columns, available)
         if name.endswith((".parquet", ".pq")):
-            return _ingest(con, path, f"read_parquet({_quote(path)})", columns)
+            check_size(path, size, limit)
+            return _ingest(con, path, f"read_parquet({literal(str(path))})", columns)
         if name.endswith((".csv", ".csv.gz", ".tsv", ".txt")):
+            check_size(path, size, limit)
             return _ingest(con, path, _csv_source(path), columns)
         raise RequestError(f"{path}: unknown log format; use .csv, .parquet, .xes or .xes.gz")
     except duckdb.Error as exc:
-        raise InputError(f"{path}: cannot read: {_first_line(exc)}") from None
+        raise InputError(f"{path}: cannot read: {printable(_first_line(exc))}") from None
+    except (EOFError, zlib.error) as exc:  # a gzip file cut short or corrupt
+        raise InputError(f"{path}: cannot read: broken gzip data ({exc})") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
@@ -107,15 +113,7 @@ def _ingest(con, path: Path, source: str, columns: Columns, available=None) -> E
 
 
 def _csv_source(path: Path) -> str:
-    return f"read_csv({_quote(path)}, header = true, all_varchar = true)"
-
-
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    return f"read_csv({literal(str(path))}, header = true, all_varchar = true)"
 
 
 def _first_line(exc: Exception) -> str:
@@ -135,8 +133,8 @@ def _resolve(columns: Columns, available: list[str], path: Path) -> Columns:
         if asked is not None:
             if asked not in available:
                 raise InputError(
-                    f"{path}: no column {asked!r} (--{role}); "
-                    f"the log has: {', '.join(available) or 'no columns'}"
+                    f"{path}: no column {printable(asked)!r} (--{role}); "
+                    f"the log has: {listing(available) or 'no columns'}"
                 )
             chosen[role] = asked
             continue
@@ -144,7 +142,7 @@ def _resolve(columns: Columns, available: list[str], path: Path) -> Columns:
         if found is None and role in REQUIRED:
             raise InputError(
                 f"{path}: no {role} column (tried {', '.join(CANDIDATES[role])}); "
-                f"name it with --{role}; the log has: {', '.join(available) or 'no columns'}"
+                f"name it with --{role}; the log has: {listing(available) or 'no columns'}"
             )
         chosen[role] = found
     return Columns(**chosen)
@@ -158,7 +156,7 @@ def _load(con, source: str, cols: Columns) -> None:
 
     def text(role: str) -> str:
         name = getattr(cols, role)
-        return f"CAST({_ident(name)} AS VARCHAR)" if name else "CAST(NULL AS VARCHAR)"
+        return f"CAST({ident(name)} AS VARCHAR)" if name else "CAST(NULL AS VARCHAR)"
 
     t = text("timestamp")
     con.execute(
@@ -193,10 +191,11 @@ def _check(log: EventLog, source: str) -> None:
     if bad_ts is not None:
         column = log.columns.timestamp
         (value,) = con.execute(
-            f"SELECT CAST({_ident(column)} AS VARCHAR) FROM {source} LIMIT 1 OFFSET {bad_ts}"
+            f"SELECT CAST({ident(column)} AS VARCHAR) FROM {source} LIMIT 1 OFFSET {bad_ts}"
         ).fetchone()
         raise InputError(
-            f"{path}: row {bad_ts + 1}: cannot read timestamp {value!r} (column {column!r}); "
+            f"{path}: row {bad_ts + 1}: cannot read timestamp {value[:100]!r} (column "
+            f"{column!r}); "
             "use ISO 8601, e.g. 2026-01-31T09:30:00+01:00"
         )
     log.offsets = tuple(
@@ -219,90 +218,3 @@ def _check(log: EventLog, source: str) -> None:
             f"{late.cases} case(s) have events out of time order in the file, e.g. case "
             f"{late.case!r} at row {late.row}; each case is sorted by timestamp"
         )
-
-
-# --- XES -------------------------------------------------------------------------------------
-
-_ROOT = re.compile(rb"<[A-Za-z_]")
-
-
-def _open(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
-
-
-def _refuse_doctype(path: Path) -> None:
-    """Refuse a DOCTYPE (entities, external DTDs) before parsing: XES never needs one."""
-    head = b""
-    with _open(path) as f:
-        while len(head) < 1 << 20:
-            chunk = f.read(1 << 16)
-            if not chunk:
-                break
-            head += chunk
-            if _ROOT.search(head):
-                break
-    root = _ROOT.search(head)
-    prolog = head[: root.start()] if root else head
-    if b"<!DOCTYPE" in prolog.upper():
-        raise InputError(f"{path}: XES with a DOCTYPE is refused (entities and DTDs are unsafe)")
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _xes_events(path: Path, wanted: set[str], seen: set[str]) -> Iterator[dict[str, str]]:
-    """Events of an XES log as {attribute: value}; trace attributes prefixed `case:`."""
-    import xml.etree.ElementTree as ET
-
-    _refuse_doctype(path)
-    trace: dict[str, str] = {}
-    stack: list[str] = []
-    root = None
-    with _open(path) as f:
-        for event, elem in ET.iterparse(f, events=("start", "end")):
-            tag = _local(elem.tag)
-            if event == "start":
-                stack.append(tag)
-                root = elem if root is None else root
-                if tag == "trace":
-                    trace = {}
-                continue
-            stack.pop()
-            parent = stack[-1] if stack else ""
-            if tag == "event":
-                row = dict(trace)
-                for child in elem:
-                    key, value = child.get("key"), child.get("value")
-                    if key is not None and value is not None:
-                        seen.add(key)
-                        if key in wanted:
-                            row[key] = value
-                yield row
-                elem.clear()
-            elif tag == "trace":
-                root.clear()  # keep memory flat: finished traces are not needed again
-            elif parent == "trace" and elem.get("key") is not None:
-                key = "case:" + elem.get("key")
-                seen.add(key)
-                if key in wanted and elem.get("value") is not None:
-                    trace[key] = elem.get("value")
-
-
-def _xes_to_csv(path: Path, out: Path, wanted: set[str]) -> list[str]:
-    """Stream the XES log at `path` into a CSV of the `wanted` attributes; the keys seen."""
-    import xml.etree.ElementTree as ET
-
-    seen: set[str] = set()
-    keys = sorted(wanted)
-    try:
-        with out.open("w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(keys)
-            for row in _xes_events(path, wanted, seen):
-                writer.writerow([row.get(k, "") for k in keys])
-    except ET.ParseError as exc:
-        raise InputError(f"{path}: not well-formed XES: {exc}") from None
-    except (EOFError, gzip.BadGzipFile) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
-    return sorted(seen)

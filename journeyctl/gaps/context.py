@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from journeyctl.core.model import JourneyMap, Persona
 from journeyctl.gaps.flow import PersonaFlow
@@ -27,7 +28,7 @@ class Context:
     personas: tuple[Persona, ...]
     flows: Mapping[str | None, PersonaFlow] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def walkers(self) -> tuple[str | None, ...]:
         return tuple(p.id for p in self.personas) or (None,)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from journeyctl.core.escape import listing
 from journeyctl.core.findings import Severity
 from journeyctl.gaps.context import Context, walks
 from journeyctl.gaps.flow import PersonaFlow
@@ -116,7 +117,7 @@ def _stage(
     stage = ctx.jmap.stage[stage_id]
     share = flow.stage_exits[stage_id]
     cost = sum(lost[t] for t in leaking)
-    spread = ", ".join(f"{t} {flow.exits[t]:.0%}" for t in leaking)
+    spread = listing([f"{t} {flow.exits[t]:.0%}" for t in leaking], shown=8)
     return STAGE.gap(
         f"{share:.0%} of {walks(walker)} drop off in {stage.name or stage_id} "
         f"({spread}); {cost:.0f} conversions per 1,000 walks lost",

@@ -17,11 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
+from journeyctl.core.errors import RequestError
 from journeyctl.core.model import JourneyMap
-from journeyctl.markov.absorbing import can_reach, first_visit, fundamental, hit
+from journeyctl.markov.absorbing import Solver, as_sparse, can_reach, first_visit, hit
 from journeyctl.markov.chain import persona_chain
 from journeyctl.markov.exact import solve
+
+MAX_STAGE_WORK = 4_000_000
+"""Stages of two or more touchpoints × touchpoints: each such stage is one more solve."""
 
 
 @dataclass(frozen=True)
@@ -54,32 +59,27 @@ class PersonaFlow:
 
 
 def persona_flow(jmap: JourneyMap, persona: str | None) -> PersonaFlow:
-    """The figures for `persona` (None: the map's weights as they are)."""
+    """The figures for `persona` (None: the map's weights as they are). Raises RequestError
+    past the exact solver's bounds or `MAX_STAGE_WORK`."""
     chain = persona_chain(jmap, persona)
     exact = solve(jmap, persona)
     P, start, goal = chain.P, chain.start, chain.goal
     # Designed walk: every touchpoint moves on as drawn; exit absorbs.
     keep = can_reach(P, chain.exit > 0)
-    N = fundamental(P, keep)
-    visits = start @ N
-    reach = first_visit(visits, np.diag(N))
-    stage_reach = {}
-    for stage in jmap.stages:
-        inside = np.array([jmap.touchpoint[s].stage == stage.id for s in chain.states], bool)
-        stage_reach[stage.id] = hit(P, start, inside, keep=keep)
+    designed = Solver(P, keep)
+    visits = designed.visits(start)
+    reach = first_visit(visits, designed.diagonal)
+    stage_reach = _stage_reach(jmap, chain.states, P, start, keep, reach)
+    rows, cols = P.nonzero()
     moves = {
-        (src, dst): float(visits[i] * P[i, j])
-        for i, src in enumerate(chain.states)
-        for j, dst in enumerate(chain.states)
-        if P[i, j] > 0
+        (chain.states[i], chain.states[j]): float(visits[i] * p)
+        for i, j, p in zip(rows.tolist(), cols.tolist(), P.data.tolist(), strict=True)
     }
     # Path to conversion: goals absorb; only states that can still reach a goal matter.
-    Q = P.copy()
-    Q[goal, :] = 0.0
-    live = can_reach(Q, goal)
-    M = fundamental(Q, live)
-    h = M @ goal.astype(float)
-    first = first_visit(start @ M, np.diag(M))
+    Q = as_sparse(sparse.diags_array((~goal).astype(float)) @ P)
+    path = Solver(Q, can_reach(Q, goal))
+    h = path.solve(goal.astype(float))
+    first = first_visit(path.visits(start), path.diagonal)
     converts = float(start @ h)
     with np.errstate(invalid="ignore", divide="ignore"):
         on = np.where(chain.exit < 1, (P @ h) / (1 - chain.exit), 0.0)
@@ -97,3 +97,28 @@ def persona_flow(jmap: JourneyMap, persona: str | None) -> PersonaFlow:
         exits=dict(exact.exit_probability),
         stage_exits=dict(exact.stage_exit_probability),
     )
+
+
+def _stage_reach(jmap: JourneyMap, states, P, start, keep, reach) -> dict[str, float]:
+    """P(the designed walk reaches any touchpoint of each stage): a touchpoint's own reach
+    for a stage of one, else one solve with the stage's touchpoints made absorbing."""
+    stage_of = np.array([jmap.touchpoint[s].stage for s in states], dtype=object)
+    sizes = {st.id: 0 for st in jmap.stages}
+    for stage in stage_of:
+        sizes[stage] += 1
+    wide = sum(1 for k in sizes.values() if k > 1)
+    if wide * len(states) > MAX_STAGE_WORK:
+        raise RequestError(
+            f"the map has {wide:,} stages of two or more touchpoints among {len(states):,} "
+            f"touchpoints; gaps solves one chain per such stage and stops past "
+            f"{MAX_STAGE_WORK:,} (stages × touchpoints; see 'Limits' in docs/simulate.md)"
+        )
+    out = {}
+    for stage, size in sizes.items():
+        inside = stage_of == stage
+        only = np.flatnonzero(inside)[0] if size == 1 else None
+        if only is not None and keep[only]:
+            out[stage] = float(reach[only])
+        else:
+            out[stage] = hit(P, start, inside, keep=keep)
+    return out

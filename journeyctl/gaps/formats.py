@@ -1,6 +1,8 @@
 """Machine and document output of a gap report: JSON, CSV, Markdown, HTML and concise lines.
 
 Every writer is deterministic: gaps in report order, sorted keys, fixed float formatting.
+The map's text is kept text: control characters shown as `\\xNN` in CSV and Markdown, CSV
+cells that a spreadsheet would read as a formula prefixed with `'`, HTML escaped.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from html import escape
 from typing import TextIO
 
+from journeyctl.core.escape import csv_cell, printable
 from journeyctl.core.findings import Severity, concise
 from journeyctl.core.span import Span
 from journeyctl.gaps.model import Gap, GapReport
@@ -48,25 +51,26 @@ def write_json(report: GapReport, out: TextIO) -> None:
     out.write(json.dumps(to_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
+def _cell(value: object) -> object:
+    """A CSV cell: text printable and inert in a spreadsheet; numbers as they are."""
+    return csv_cell(printable(value)) if isinstance(value, str) else value
+
+
 def write_csv(report: GapReport, out: TextIO) -> None:
     """One row per gap; touchpoints space-separated; where = the first evidence."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
     for g in report.gaps:
         span = g.span
+        what = (g.code, g.slug, g.family, g.severity.label, g.persona or "", g.stage or "")
         writer.writerow(
             [
-                g.code,
-                g.slug,
-                g.family,
-                g.severity.label,
-                g.persona or "",
-                g.stage or "",
-                " ".join(g.touchpoints),
-                f"{g.impact:.4f}",
-                g.message,
-                g.recommendation,
-                span.file if span else "",
+                *map(_cell, what),
+                _cell(" ".join(g.touchpoints)),
+                f"{g.impact:.4f}",  # a number: never a formula
+                _cell(g.message),
+                _cell(g.recommendation),
+                _cell(span.file) if span else "",
                 span.line if span else "",
             ]
         )
@@ -86,7 +90,9 @@ def write_matrix(rows: list[dict], out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)
     for row in rows:
-        writer.writerow([f"{row[f]:g}" if isinstance(row[f], float) else row[f] for f in fields])
+        writer.writerow(
+            [f"{row[f]:g}" if isinstance(row[f], float) else _cell(row[f]) for f in fields]
+        )
 
 
 def sections(report: GapReport) -> list[tuple[str, list[Gap]]]:
@@ -116,7 +122,8 @@ def percent(value: float | None) -> str:
 def _md(text: str) -> str:
     """Text made safe inside a Markdown table cell."""
     return (
-        text.replace("\\", "\\\\")
+        printable(text)
+        .replace("\\", "\\\\")
         .replace("|", "\\|")
         .replace("\n", " ")
         .replace("<", "&lt;")

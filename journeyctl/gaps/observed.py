@@ -12,7 +12,7 @@ from pathlib import Path
 
 from journeyctl.core.findings import Severity
 from journeyctl.core.model import EXIT, JourneyMap
-from journeyctl.eventlog.overlay import Move, Overlay, compare_log, read_mapping
+from journeyctl.eventlog.overlay import Move, Overlay, compare_log
 from journeyctl.eventlog.readers import Columns, read_log
 from journeyctl.gaps.model import Evidence, Gap, GapType
 
@@ -96,14 +96,13 @@ MOSTLY_OFF = 0.5
 def gaps_from_log(
     jmap: JourneyMap,
     log: Path,
-    mapping: Path | None = None,
+    mapping: dict[str, str | None] | None = None,
     columns: Columns | None = None,
 ) -> list[Gap]:
-    """Read `log`, compare it with `jmap` and return its gaps (InputError / RequestError for bad
-    input)."""
-    ov = compare_log(
-        read_log(log, columns or Columns()), jmap, read_mapping(mapping) if mapping else None
-    )
+    """Read `log`, compare it with `jmap` (activities named as in `mapping`, see
+    `journeyctl.lint.mapping.load_mapping`) and return its gaps (InputError / RequestError for
+    bad input)."""
+    ov = compare_log(read_log(log, columns or Columns()), jmap, mapping)
     return observed_gaps(ov, jmap)
 
 

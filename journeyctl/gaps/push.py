@@ -9,7 +9,7 @@ visits would say 0).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from journeyctl.core.findings import Severity
 from journeyctl.core.model import Touchpoint
@@ -43,6 +43,7 @@ TYPES = (OPTED_OUT, OWNED_OFFER)
 
 
 def find(ctx: Context) -> Iterator[Gap]:
+    leads = _leads(ctx)
     for persona in ctx.personas:
         for tp in ctx.jmap.touchpoints:
             if tp.initiated_by != "brand":
@@ -51,7 +52,7 @@ def find(ctx: Context) -> Iterator[Gap]:
                 persona=persona.id,
                 stage=tp.stage,
                 touchpoints=(tp.id,),
-                impact=_audience(ctx, persona.id, tp),
+                impact=_audience(ctx, persona.id, tp, leads.get(tp.id, ())),
             )
             if tp.channel in persona.opted_out:
                 i = persona.opted_out.index(tp.channel)
@@ -89,14 +90,20 @@ def find(ctx: Context) -> Iterator[Gap]:
                 )
 
 
-def _audience(ctx: Context, persona: str, tp: Touchpoint) -> float:
-    """The share of `persona`'s walks that reach `tp` or a touchpoint (or entry) leading to it."""
+def _leads(ctx: Context) -> dict[str, list[str]]:
+    """Per touchpoint, the touchpoints with a move of positive weight to it."""
+    leads: dict[str, list[str]] = {}
+    for src in ctx.jmap.touchpoints:
+        for target in dict.fromkeys(m.target for m in src.next if m.weight > 0):
+            leads.setdefault(target, []).append(src.id)
+    return leads
+
+
+def _audience(ctx: Context, persona: str, tp: Touchpoint, leads: Sequence[str]) -> float:
+    """The share of `persona`'s walks that reach `tp` or a touchpoint (`leads`) or entry
+    leading to it."""
     shares = [ctx.visit(persona, tp.id)]
-    shares += [
-        ctx.visit(persona, src.id)
-        for src in ctx.jmap.touchpoints
-        if any(m.target == tp.id and m.weight > 0 for m in src.next)
-    ]
+    shares += [ctx.visit(persona, src) for src in leads]
     entry = ctx.jmap.journey.entry if ctx.jmap.journey else ()
     total = sum(e.weight for e in entry if e.weight > 0)
     shares += [e.weight / total for e in entry if e.target == tp.id and e.weight > 0]

@@ -1,4 +1,5 @@
-"""The gap report for people: rich text, a summary per persona, then each section's gaps."""
+"""The gap report for people: rich text, a summary per persona, then each section's gaps
+(its first `markov.text.TOP_ROWS`, worst first, and how many more: `-f json` has them all)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from rich.text import Text
 
 from journeyctl.core.findings import Severity
 from journeyctl.gaps.formats import percent, sections, tally
-from journeyctl.gaps.model import GapReport
+from journeyctl.gaps.model import Gap, GapReport
+from journeyctl.markov.text import print_top
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -26,24 +28,26 @@ def print_report(report: GapReport, console: Console) -> None:
     for heading, gaps in sections(report):
         console.print()
         console.print(Text(heading, style="bold"))
+        if not gaps:
+            console.print(Text("  no gaps", style="dim"))
+            continue
         table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 1, 1))
         table.add_column(no_wrap=True)
         table.add_column(no_wrap=True)
         table.add_column(ratio=1)
         table.add_column(justify="right", no_wrap=True)
-        for g in gaps:
-            body = Text(g.message)
-            if g.span is not None:
-                body.append(f"\nat {g.span.file}:{g.span.line}", style="dim")
-            body.append(f"\ndo: {g.recommendation}", style="dim")
-            table.add_row(
-                Text(g.severity.label, style=STYLE[g.severity]),
-                Text(f"{g.code}\n{g.slug}", style="bold"),
-                body,
-                f"{g.impact:.0%}",
-            )
-        console.print(table if gaps else Text("  no gaps", style="dim"))
+        print_top(console, table, map(_row, gaps), len(gaps))
     console.print(summary(report))
+
+
+def _row(g: Gap) -> tuple[Text, Text, Text, str]:
+    """One gap's cells: severity, code and slug, message with where and what to do, impact."""
+    body = Text(g.message)
+    if g.span is not None:
+        body.append(f"\nat {g.span.file}:{g.span.line}", style="dim")
+    body.append(f"\ndo: {g.recommendation}", style="dim")
+    severity = Text(g.severity.label, style=STYLE[g.severity])
+    return severity, Text(f"{g.code}\n{g.slug}", style="bold"), body, f"{g.impact:.0%}"
 
 
 def summary(report: GapReport) -> Text:

@@ -22,7 +22,15 @@ from journeyctl.core.errors import RequestError
 from journeyctl.core.findings import Finding, Severity
 
 CONFIG_FILES = (".journeyctl.yaml", ".journeyctl.yml", "pyproject.toml")
-KEYS = ("select", "ignore", "severity", "per-file-ignores", "exclude", "fail-level")
+KEYS = (
+    "select",
+    "ignore",
+    "severity",
+    "per-file-ignores",
+    "exclude",
+    "fail-level",
+    "include-roots",
+)
 
 Locate = Callable[[tuple], "tuple[int, int] | None"]
 
@@ -43,6 +51,8 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
     fail_level: Severity = Severity.ERROR
+    include_roots: tuple[Path, ...] = ()
+    """Folders outside the project that maps may include (resolved)."""
     _ignores: dict[str, frozenset[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -295,6 +305,12 @@ def _parse(path: Path, name: str, table: Any, locate: Locate) -> Config:
         per_file_ignores=pfi,
         exclude=read.strings(table.get("exclude", []), ("exclude",), "globs"),
         fail_level=read.level(table.get("fail-level", "error"), ("fail-level",)),
+        include_roots=tuple(
+            (path.resolve().parent / folder).resolve()
+            for folder in read.strings(
+                table.get("include-roots", []), ("include-roots",), "folders"
+            )
+        ),
     )
 
 

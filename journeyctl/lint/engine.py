@@ -21,6 +21,7 @@ from journeyctl.core.model import JourneyMap
 from journeyctl.lint import project
 from journeyctl.lint import suppressions as disables
 from journeyctl.lint.config import Config
+from journeyctl.lint.loader import unreadable
 from journeyctl.lint.rules import all_rules, logic_rules
 from journeyctl.lint.workspace import (
     MAP_SUFFIXES,
@@ -62,7 +63,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found += yaml_files(path)
-        elif path.is_file():
+        elif path.exists():  # a pipe or device too: reading it says what it is
             found.append(path)
         else:
             raise InputError(f"{path}: no such file or directory")
@@ -88,7 +89,7 @@ def lint(
     if not files:
         suffixes = " or ".join(f"*{s}" for s in MAP_SUFFIXES)
         raise InputError(f"no {suffixes} files in {', '.join(map(str, paths))}")
-    workspace = Workspace(limits)
+    workspace = Workspace(limits, project.include_roots(config))
     named = {p.resolve() for p in paths if not p.is_dir()}
     run: list[Checked] = []
     others: list[Checked] = []
@@ -104,7 +105,7 @@ def lint(
     report.maps, findings, spanned, logic_ran = _check(workspace, run)
     names = {path: display_path(path) for path in spanned}
     report.files = sorted(names.values())
-    report.texts = {names[path]: _text(workspace.files[path]) for path in spanned}
+    report.texts = {names[path]: workspace.files[path].text for path in spanned}
     report.skipped = sorted(display_path(c.path) for c in others if c.path not in spanned)
     kept = disables.apply(
         findings,
@@ -120,7 +121,7 @@ def _checked(workspace: Workspace, path: Path) -> Checked:
     try:
         return workspace.checked(path)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise InputError(f"{path}: {unreadable(exc)}") from None
 
 
 def _add_dependents(
@@ -167,16 +168,6 @@ def _check(
             if jmap is not None:
                 logic_ran.update(c.path for c in closure)
     return maps, findings, spanned, logic_ran
-
-
-def _text(item: Checked) -> str:
-    """The text of a checked file (read again, leniently, when it did not load)."""
-    if item.document is not None:
-        return item.document.text
-    try:
-        return item.path.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return ""
 
 
 def check_map(workspace: Workspace, root: Path):

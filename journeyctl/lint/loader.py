@@ -8,7 +8,8 @@ any work that could explode.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import errno
+import os
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -16,10 +17,11 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
+from journeyctl.core.files import irregular
 from journeyctl.core.findings import Finding
 from journeyctl.core.limits import DEFAULT_LIMITS, Limits
 from journeyctl.core.span import Span
-from journeyctl.lint.document import Document, Path
+from journeyctl.lint.document import Document, Marks, Path, at
 from journeyctl.lint.rules.jm001_yaml_syntax import RULE as YAML_SYNTAX
 from journeyctl.lint.rules.jm002_duplicate_key import RULE as DUPLICATE_KEY
 from journeyctl.lint.rules.jm003_yaml11_surprise import RULE as YAML11_SURPRISE
@@ -37,6 +39,7 @@ _CORE = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ, _MERGE = _CORE + "str", _CORE + "map", _CORE + "seq", _CORE + "merge"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _ALLOWED_TAGS = _SCALAR_TAGS | {_MAP, _SEQ}
+_UNSEEN = object()
 
 
 @dataclass(slots=True)
@@ -52,21 +55,42 @@ class _Abort(Exception):
         self.finding = finding
 
 
-def load_file(
-    path: FsPath, display: str | None = None, limits: Limits = DEFAULT_LIMITS
-) -> LoadResult:
-    """Load the map file at `path`; `display` is the name findings use. Raises OSError."""
-    display = display or str(path)
-    size = path.stat().st_size
-    if size > limits.max_bytes:
-        return _too_large(display, f"file is {size:,} bytes", limits)
-    return load_bytes(path.read_bytes(), display, limits)
+class NotRegularFile(OSError):
+    """A path that exists but is no regular file; `strerror` says what it is."""
+
+
+def read_limited(path: FsPath, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of the regular file at `path`, never waiting on a pipe.
+
+    Raises NotRegularFile for a folder, pipe, device or socket, and OSError when unreadable.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        problem = irregular(os.fstat(fd).st_mode)
+        if problem is not None:
+            raise NotRegularFile(errno.EINVAL, problem, str(path))
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def unreadable(exc: OSError) -> str:
+    """Why a file could not be read, after its name: "is a named pipe, …", "cannot read: …"."""
+    if isinstance(exc, NotRegularFile):
+        return exc.strerror
+    return f"cannot read: {exc.strerror or exc}"
 
 
 def load_bytes(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
-    """Load one YAML document from `data`, reporting problems as findings located in `file`."""
+    """Load one YAML document from `data` (a file's first `limits.max_bytes` + 1 bytes, see
+    `read_limited`), reporting problems as findings located in `file`."""
     if len(data) > limits.max_bytes:
-        return _too_large(file, f"input is {len(data):,} bytes", limits)
+        return _too_large(file, limits)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -87,11 +111,11 @@ def load_bytes(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> LoadR
     return LoadResult(builder.document, builder.findings)
 
 
-def _too_large(file: str, size: str, limits: Limits) -> LoadResult:
-    """No document: `file` is over the byte limit (`size`: "file is N bytes")."""
+def _too_large(file: str, limits: Limits) -> LoadResult:
+    """No document: `file` is over the byte limit."""
     finding = RESOURCE_LIMIT.at(
         Span.point(file, 1, 1),
-        f"{size}; the limit is {limits.max_bytes:,}",
+        f"the file is larger than the limit of {limits.max_bytes:,} bytes",
         "split the map into several files joined with `include`",
     )
     return LoadResult(None, [finding])
@@ -116,10 +140,11 @@ def _depth_finding(exc: yaml.MarkedYAMLError, file: str, limits: Limits) -> Find
     return _too_deep(Span.point(file, line, col), limits)
 
 
-def _too_deep(span: Span, limits: Limits) -> Finding:
+def _too_deep(span: Span, limits: Limits, alias: str = "") -> Finding:
+    through = f" through alias *{alias}" if alias else ""
     return RESOURCE_LIMIT.at(
         span,
-        f"nesting is deeper than {limits.max_depth} levels",
+        f"nesting is deeper than {limits.max_depth} levels{through}",
         "a journey map needs only a few levels; flatten this structure",
     )
 
@@ -149,26 +174,42 @@ def _reader_finding(exc: yaml.YAMLError, text: str, file: str) -> Finding:
 
 
 def _span(file: str, event: ev.Event) -> Span:
+    return at(file, _marks(event))
+
+
+def _marks(event: ev.Event) -> Marks:
     s, e = event.start_mark, event.end_mark
-    return Span(file, s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+    return (s.line, s.column, e.line, e.column)
 
 
 class _Builder:
-    """Builds plain data from parser events, recording spans and enforcing limits."""
+    """Builds plain data from parser events, recording where each value stands and enforcing
+    limits. Events are compared by class (`is`), not `isinstance`: the parser makes exactly
+    these classes, and this loop runs for every value of the file."""
 
     def __init__(self, file: str, text: str, limits: Limits):
         self.file = file
         self.limits = limits
         self.findings: list[Finding] = []
         self.document = Document(file, None, text)
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.nodes = 0
-        self.events: Iterator[ev.Event] = yaml.parse(text, Loader=_Loader)
+        self.reached = 0  # the deepest nesting met so far below the current anchor
+        self.marks = self.document.marks
+        self.plain_values: dict[str, Any] = {}  # each plain scalar's text, read
+        self.parser = _Loader(text)
+        self.next_event = self.parser.get_event
 
     def run(self) -> None:
+        try:
+            self.read()
+        finally:
+            self.parser.dispose()
+
+    def read(self) -> None:
         documents = 0
-        for event in self.events:
-            if isinstance(event, ev.DocumentStartEvent):
+        while (event := self.next_event()) is not None:
+            if event.__class__ is ev.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise _Abort(
@@ -178,7 +219,7 @@ class _Builder:
                             "move the second document into a file of its own",
                         )
                     )
-                self.document.data = self.node(next(self.events), (), 1)
+                self.document.data = self.node(self.next_event(), (), 1)
         if documents == 0:
             raise _Abort(
                 NOT_A_MAP.at(
@@ -191,54 +232,76 @@ class _Builder:
     def count(self, n: int, event: ev.Event) -> None:
         self.nodes += n
         if self.nodes > self.limits.max_nodes:
-            raise _Abort(
-                RESOURCE_LIMIT.at(
-                    _span(self.file, event),
-                    f"more than {self.limits.max_nodes:,} values after expanding aliases",
-                    "an alias multiplies what its anchor holds; use fewer or smaller aliases",
-                )
+            raise self.too_many(event)
+
+    def too_many(self, event: ev.Event) -> _Abort:
+        return _Abort(
+            RESOURCE_LIMIT.at(
+                _span(self.file, event),
+                f"more than {self.limits.max_nodes:,} values after expanding aliases",
+                "an alias multiplies what its anchor holds; use fewer or smaller aliases",
             )
+        )
 
     def node(self, event: ev.Event, path: Path, depth: int) -> Any:
-        doc = self.document
-        if isinstance(event, ev.AliasEvent):
-            if event.anchor not in self.anchors:
-                raise _Abort(
-                    YAML_SYNTAX.at(
-                        _span(self.file, event),
-                        f"alias *{event.anchor} names no anchor defined before it",
-                        f"define `&{event.anchor}` earlier in the file",
-                    )
-                )
-            value, size = self.anchors[event.anchor]
-            self.count(size, event)
-            doc.spans[path] = _span(self.file, event)
+        cls = event.__class__
+        if cls is ev.ScalarEvent:  # a scalar counts one value and nests nothing
+            self.nodes += 1
+            if self.nodes > self.limits.max_nodes:
+                raise self.too_many(event)
+            value = self.scalar(event)
+            if event.tag is None and not isinstance(value, str):
+                self.document.plain[path] = event.value
+            if path not in self.marks:
+                self.marks[path] = _marks(event)
+            if event.anchor:
+                self.anchors[event.anchor] = (value, 1, -1)
+            if depth - 1 > self.reached:
+                self.reached = depth - 1
             return value
-        start = self.nodes
-        if isinstance(event, ev.ScalarEvent):
-            self.count(1, event)
-            value = self.scalar(event, path)
-        elif isinstance(event, ev.SequenceStartEvent | ev.MappingStartEvent):
+        if cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
             if depth > self.limits.max_depth:
                 raise _Abort(_too_deep(_span(self.file, event), self.limits))
+            start, outer = self.nodes, self.reached
             self.count(1, event)
-            self.check_tag(event, _SEQ if isinstance(event, ev.SequenceStartEvent) else _MAP)
-            if isinstance(event, ev.SequenceStartEvent):
+            self.reached = depth
+            if cls is ev.SequenceStartEvent:
+                self.check_tag(event, _SEQ)
                 value = self.sequence(path, depth)
             else:
+                self.check_tag(event, _MAP)
                 value = self.mapping(path, depth)
-        else:  # pragma: no cover - the parser guarantees a node here
-            raise _Abort(YAML_SYNTAX.at(_span(self.file, event), "unexpected YAML event"))
-        span = _span(self.file, event)
-        if path not in doc.spans:
-            doc.spans[path] = span
-        if event.anchor:
-            self.anchors[event.anchor] = (value, self.nodes - start)
+            self.marks.setdefault(path, _marks(event))
+            if event.anchor:
+                self.anchors[event.anchor] = (value, self.nodes - start, self.reached - depth)
+            self.reached = max(outer, self.reached)
+            return value
+        if cls is ev.AliasEvent:
+            return self.alias(event, path, depth)
+        raise _Abort(  # pragma: no cover - the parser closes what it opens, or raises
+            YAML_SYNTAX.at(Span.point(self.file, 1, 1), "unterminated list")
+        )
+
+    def alias(self, event: ev.AliasEvent, path: Path, depth: int) -> Any:
+        if event.anchor not in self.anchors:
+            raise _Abort(
+                YAML_SYNTAX.at(
+                    _span(self.file, event),
+                    f"alias *{event.anchor} names no anchor defined before it",
+                    f"define `&{event.anchor}` earlier in the file",
+                )
+            )
+        value, size, height = self.anchors[event.anchor]
+        self.count(size, event)
+        if depth + height > self.limits.max_depth:  # the alias nests what its anchor holds
+            raise _Abort(_too_deep(_span(self.file, event), self.limits, event.anchor))
+        self.reached = max(self.reached, depth + height)
+        self.marks[path] = _marks(event)
         return value
 
     def check_tag(self, event: ev.NodeEvent, default: str) -> str | None:
-        tag = getattr(event, "tag", None)
-        if tag in (None, "!"):
+        tag = event.tag
+        if tag is None or tag == "!":
             return None
         if tag not in _ALLOWED_TAGS or (tag in _SCALAR_TAGS) != (default == _STR):
             raise _Abort(
@@ -250,92 +313,98 @@ class _Builder:
             )
         return tag
 
-    def scalar(self, event: ev.ScalarEvent, path: Path) -> Any:
+    def scalar(self, event: ev.ScalarEvent) -> Any:
+        """The value of a scalar: text, or (unquoted, or tagged) a number, boolean, date or null;
+        `_MERGE` for the merge key `<<`."""
         tag = self.check_tag(event, _STR)
-        if tag is None:
-            if event.style or not event.implicit[0]:  # quoted or block: text
-                return event.value
+        if tag is not None:
+            return self.typed(tag, event)
+        if event.style or not event.implicit[0]:  # quoted or block: text
+            return event.value
+        value = self.plain_values.get(event.value, _UNSEEN)
+        if value is _UNSEEN:  # the same text reads the same way: resolve it once
             tag = _resolver.resolve(yaml.ScalarNode, event.value, (True, False))
+            value = self.plain_values[event.value] = self.typed(tag, event)
+        return value
+
+    def typed(self, tag: str, event: ev.ScalarEvent) -> Any:
         if tag == _STR:
             return event.value
         if tag == _MERGE:
             return _MERGE
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         try:
-            value = _constructor.yaml_constructors[tag](_constructor, node)
+            return _constructor.yaml_constructors[tag](_constructor, node)
         except (ValueError, yaml.YAMLError) as exc:
             raise _Abort(
                 WRONG_TYPE.at(_span(self.file, event), f"cannot read {event.value!r}: {exc}")
             ) from None
-        if event.tag is None:
-            self.document.plain[path] = event.value
-        return value
 
     def sequence(self, path: Path, depth: int) -> list:
         items: list = []
-        for event in self.events:
-            if isinstance(event, ev.SequenceEndEvent):
-                return items
+        while (event := self.next_event()).__class__ is not ev.SequenceEndEvent:
             items.append(self.node(event, (*path, len(items)), depth + 1))
-        raise _Abort(YAML_SYNTAX.at(Span.point(self.file, 1, 1), "unterminated list"))
+        return items
 
     def mapping(self, path: Path, depth: int) -> dict:
-        doc = self.document
+        key_marks = self.document.key_marks
         result: dict = {}
-        first_seen: dict[str, Span] = {}
         merges: list[dict] = []
-        for event in self.events:
-            if isinstance(event, ev.MappingEndEvent):
-                for merged in merges:
-                    for k, v in merged.items():
-                        result.setdefault(k, v)
-                return result
-            key_span = _span(self.file, event)
-            key = self.key(event, path, key_span)
-            child = (*path, key)
+        while (event := self.next_event()).__class__ is not ev.MappingEndEvent:
+            if event.__class__ is not ev.ScalarEvent:
+                raise _Abort(self.not_a_key(event))
+            marks = _marks(event)
+            key = self.scalar(event)
+            if not isinstance(key, str):
+                key = self.not_text(event, key, marks)
             if key == _MERGE:
-                value = self.node(next(self.events), (*path, "<<"), depth + 1)
-                merges.extend(self.merge_sources(value, key_span))
+                value = self.node(self.next_event(), (*path, "<<"), depth + 1)
+                merges.extend(self.merge_sources(value, marks))
                 continue
-            if key in first_seen:
-                first = first_seen[key]
+            child = (*path, key)
+            if key in result:
                 self.findings.append(
                     DUPLICATE_KEY.at(
-                        key_span,
-                        f"key {key!r} appears twice in this mapping (first at line {first.line}); "
-                        "YAML keeps only the last value",
+                        at(self.file, marks),
+                        f"key {key!r} appears twice in this mapping (first at line "
+                        f"{key_marks[child][0] + 1}); YAML keeps only the last value",
                         "remove one of them, or merge their contents",
                     )
                 )
-            first_seen[key] = key_span
-            doc.key_spans[child] = key_span
-            result[key] = self.node(next(self.events), child, depth + 1)
-        raise _Abort(YAML_SYNTAX.at(Span.point(self.file, 1, 1), "unterminated mapping"))
+            key_marks[child] = marks
+            result[key] = self.node(self.next_event(), child, depth + 1)
+        for merged in merges:
+            for k, v in merged.items():
+                result.setdefault(k, v)
+        return result
 
-    def merge_sources(self, value: Any, span: Span) -> list[dict]:
+    def merge_sources(self, value: Any, marks: Marks) -> list[dict]:
         sources = value if isinstance(value, list) else [value]
         if not all(isinstance(s, dict) for s in sources):
-            raise _Abort(WRONG_TYPE.at(span, "`<<` merges a mapping or a list of mappings", ""))
-        return sources
-
-    def key(self, event: ev.Event, path: Path, span: Span) -> str:
-        if not isinstance(event, ev.ScalarEvent):
             raise _Abort(
                 WRONG_TYPE.at(
-                    span,
-                    "a mapping key must be plain text, not a list or mapping",
-                    "write the key as a plain word such as `name`",
+                    at(self.file, marks), "`<<` merges a mapping or a list of mappings", ""
                 )
             )
-        value = self.scalar(event, (*path, "\0key"))
-        self.document.plain.pop((*path, "\0key"), None)
-        if value == _MERGE or isinstance(value, str):
-            return value
+        return sources
+
+    def not_a_key(self, event: ev.Event | None) -> Finding:
+        if event is None:  # pragma: no cover - the parser closes what it opens, or raises
+            return YAML_SYNTAX.at(Span.point(self.file, 1, 1), "unterminated mapping")
+        return WRONG_TYPE.at(
+            _span(self.file, event),
+            "a mapping key must be plain text, not a list or mapping",
+            "write the key as a plain word such as `name`",
+        )
+
+    def not_text(self, event: ev.ScalarEvent, value: Any, marks: Marks) -> str:
+        """The text of a key YAML read as something else; a finding unless it is an integer
+        written plainly (`404:`)."""
         if isinstance(value, int) and not isinstance(value, bool) and str(value) == event.value:
             return event.value
         self.findings.append(
             YAML11_SURPRISE.at(
-                span,
+                at(self.file, marks),
                 f"key {event.value} is read by YAML as {_describe(value)}, not as text",
                 f'quote it: "{event.value}"',
             )

@@ -3,12 +3,12 @@ files include a catalogue, so that a change to a catalogue also checks the maps 
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from journeyctl.core.limits import Limits
 from journeyctl.lint.config import Config
-from journeyctl.lint.workspace import Workspace, yaml_files
+from journeyctl.lint.loader import read_limited
+from journeyctl.lint.workspace import Workspace, tree_root, yaml_files
 
 
 def project_root(config: Config) -> Path:
@@ -19,15 +19,13 @@ def project_root(config: Config) -> Path:
 
 def repo_root(start: Path | None = None) -> Path:
     """The git working tree above `start` (default: the working directory), else `start`."""
-    return _root_of((start or Path.cwd()).resolve())
+    return tree_root((start or Path.cwd()).resolve())
 
 
-@cache
-def _root_of(here: Path) -> Path:
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
-            return folder
-    return here
+def include_roots(config: Config) -> tuple[Path, ...]:
+    """The folders a map's includes may lie in, beside the git working tree around the map:
+    the project root and the configuration's `include-roots`."""
+    return (project_root(config), *config.include_roots)
 
 
 def dependents(
@@ -62,9 +60,7 @@ def dependents(
 def _may_include(path: Path, limits: Limits) -> bool:
     """Whether the file could be a map with includes: a look at its bytes, before loading."""
     try:
-        if path.stat().st_size > limits.max_bytes:
-            return False
-        data = path.read_bytes()
+        data = read_limited(path, limits.max_bytes)
     except OSError:
         return False
-    return b"journeyctl" in data and b"include" in data
+    return len(data) <= limits.max_bytes and b"journeyctl" in data and b"include" in data

@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 from journeyctl.core.findings import Finding
+from journeyctl.core.limits import DEFAULT_LIMITS, Limits
 from journeyctl.lint.document import Document
 from journeyctl.lint.loader import describe_plain
 from journeyctl.lint.rules.jm003_yaml11_surprise import RULE as YAML11_SURPRISE
@@ -61,10 +62,42 @@ def _inline_refs(node, defs: dict):
     return {**target, **{k: v for k, v in node.items() if k not in target}}
 
 
-def check(doc: Document) -> list[Finding]:
-    """Schema findings for `doc`, each pointed at the offending key or value."""
-    findings = [f for error in _validator().iter_errors(doc.data) for f in _explain(doc, error)]
+def check(doc: Document, limits: Limits = DEFAULT_LIMITS) -> list[Finding]:
+    """Schema findings for `doc`, each pointed at the offending key or value, and a finding for
+    each number of the right type that is not finite or beyond `limits.max_number`."""
+    errors = list(_validator().iter_errors(doc.data))
+    findings = [f for error in errors for f in _explain(doc, error)]
+    flagged = {tuple(error.absolute_path) for error in errors}
+    findings += _unusable_numbers(doc, flagged, limits.max_number)
     return sorted(set(findings), key=Finding.sort_key)
+
+
+def _unusable_numbers(doc: Document, flagged: set[tuple], bound: int) -> Iterator[Finding]:
+    """NaN, infinities and numbers beyond ±`bound` at paths the schema did not flag."""
+    stack: list[tuple[tuple, Any]] = [((), doc.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack += (((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack += (((*path, i), v) for i, v in enumerate(value))
+        elif _is_number(value) and not (-bound <= value <= bound) and path not in flagged:
+            yield INVALID_VALUE.at(
+                doc.span(path),
+                f"{_field(path, _where(doc, path))} must be a finite number from "
+                f"-{bound:,} to {bound:,}, not {_shown(doc.plain.get(path), value)}",
+                "write an ordinary number such as 1 or 0.5",
+            )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _shown(raw: str | None, value: int | float) -> str:
+    """The number as written (`.nan`, `1e999`), shortened when it is long."""
+    text = raw if raw is not None else repr(value)
+    return text if len(text) <= 24 else f"{text[:12]}… ({len(text)} characters)"
 
 
 _TYPE_NAMES = {
@@ -158,18 +191,23 @@ def _any_of(doc: Document, error, path, where) -> Iterator[Finding]:
     if not error.context:
         yield from _invalid_value(doc, error, path, where)
         return
-    types = {s.schema.get("type") for s in error.context if s.validator == "type"}
-    if len(types) < len(error.context):  # the value had a fitting type: explain that branch
-        deepest = max(error.context, key=lambda e: (e.validator != "type", len(e.path)))
+    mismatches = [e for e in error.context if e.validator == "type" and not e.path]
+    if len(mismatches) < len(error.context):  # the value had a fitting type: explain that branch
+        deepest = max(error.context, key=lambda e: (len(e.path), e.validator != "type"))
         yield from _explain(doc, deepest)
         return
-    expected = " or ".join(_TYPE_NAMES.get(t, str(t)) for t in sorted(types, key=str))
+    types = {t for e in mismatches for t in _types(e.validator_value)}
+    expected = " or ".join(_TYPE_NAMES.get(t, t) for t in sorted(types))
     yield from _type_error(doc, path, where, expected, error.instance)
 
 
+def _types(value) -> list[str]:
+    """The type names of a `type` keyword: one, or a list of them."""
+    return value if isinstance(value, list) else [value]
+
+
 def _wrong_type(doc: Document, error, path, where) -> Iterator[Finding]:
-    value = error.validator_value
-    types = value if isinstance(value, list) else [value]
+    types = _types(error.validator_value)
     expected = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
     yield from _type_error(doc, path, where, expected, error.instance, "string" in types)
 
@@ -188,9 +226,17 @@ _EXPLAIN = {
 """The explanation of each jsonschema keyword; any other keyword is an invalid value."""
 
 
+def _field(path: tuple, where: str) -> str:
+    """The key at `path` within `where`, e.g. "`weight` of touchpoint `see-ad`"."""
+    return f"`{path[-1]}` of {where}" if path and not isinstance(path[-1], int) else where
+
+
 def _type_error(doc, path, where, expected, instance, wants_text=False) -> Iterator[Finding]:
-    field = f"`{path[-1]}` of {where}" if path and not isinstance(path[-1], int) else where
+    field = _field(path, where)
     raw = doc.plain.get(path)
+    if raw == "":
+        yield WRONG_TYPE.at(doc.span(path), f"{field} has no value", f"write {expected} here")
+        return
     if wants_text and raw is not None:
         yield YAML11_SURPRISE.at(
             doc.span(path),
@@ -206,8 +252,7 @@ def _type_error(doc, path, where, expected, instance, wants_text=False) -> Itera
 
 
 def _value_message(error, where: str) -> str:
-    path = tuple(error.absolute_path)
-    field = f"`{path[-1]}` of {where}" if path and not isinstance(path[-1], int) else where
+    field = _field(tuple(error.absolute_path), where)
     v, inst = error.validator, error.instance
     if v == "enum":
         return f"{field}: `{inst}` is not one of {', '.join(map(str, error.validator_value))}"
@@ -215,8 +260,8 @@ def _value_message(error, where: str) -> str:
         return f"{field}: `exit` is reserved for leaving the journey"
     if v == "pattern":
         return f"{field}: `{inst}` is not a valid id"
-    if v in ("minimum", "exclusiveMinimum"):
-        rel = "at least" if v == "minimum" else "more than"
+    if v in ("minimum", "exclusiveMinimum", "maximum"):
+        rel = {"minimum": "at least", "exclusiveMinimum": "more than"}.get(v, "at most")
         return f"{field} must be {rel} {error.validator_value}, not {inst}"
     if v == "minItems":
         return f"{field} needs at least {error.validator_value} item(s)"

@@ -8,15 +8,18 @@ Forms (codes are comma-separated; leaving `=CODES` out means every rule):
 - `# journeyctl: disable-file` — the whole file.
 
 A comment that suppresses nothing is reported as JM030 unused-disable. YAML parsers drop
-comments, so they are read from the file's text: a `#` at the start of a line or after a
-space, outside quotes, starts one.
+comments, so they are found between the scanner's tokens: text inside a value (a block
+scalar, a quoted string) is never a directive.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+
+import yaml
 
 from journeyctl.core.findings import Finding
 from journeyctl.core.span import Span
@@ -28,6 +31,7 @@ _DIRECTIVE = re.compile(
     r"(?:\s*=\s*(?P<codes>[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*))?"
 )
 _END = 1 << 30
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +76,13 @@ def directives(file: str, text: str) -> list[Directive]:
     """Every disable/enable comment in `text`, in order."""
     if not _MARK.search(text):
         return []
-    found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        start = _comment_start(line)
-        if start is None:
-            continue
+    found: list[Directive] = []
+    lines = _BREAKS.split(text)
+    marked = [number for number, line in enumerate(lines) if _MARK.search(line)]
+    if not marked:
+        return found
+    for number, start in _comments(text, lines, marked):
+        line = lines[number - 1]
         match = _DIRECTIVE.match(line, start)
         if match is None:
             continue
@@ -93,20 +99,51 @@ def directives(file: str, text: str) -> list[Directive]:
     return found
 
 
-def _comment_start(line: str) -> int | None:
-    """The index of the `#` that starts a comment on `line`, outside quotes, or None."""
-    if "#" not in line:
-        return None
-    quote = None
-    for i, ch in enumerate(line):
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in "'\"" and (i == 0 or line[i - 1] in " \t[{,:-"):
-            quote = ch
-        elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
-            return i
-    return None
+_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""Line breaks as YAML (and libyaml's line numbers) count them."""
+
+
+def _comments(text: str, lines: list[str], marked: list[int]) -> Iterator[tuple[int, int]]:
+    """(line, column), 1-based line and 0-based column, of the comment's `#` on each of the
+    `marked` lines (0-based, ascending) that has one.
+
+    Comments are what lies between YAML tokens (so never text inside a scalar): the scanner
+    gives each token's start and end, and a `#` in a gap starts a comment. Whether a `#` is in a
+    gap depends on every token before it (a quoted scalar may span lines), so the scan starts
+    at the top, but it stops after the last marked line, and looks only at gaps that reach a
+    marked line. A file that does not scan has its comments up to the error.
+    """
+    pending = iter(marked)
+    due = next(pending)  # the first marked line the gaps have not passed
+    end_line = end_col = 0  # the furthest end of a token so far
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            start = token.start_mark
+            if start.line >= due:
+                yield from _gap_comments(
+                    lines, marked, (end_line, end_col), (start.line, start.column)
+                )
+            end = token.end_mark
+            if end.line > end_line or (end.line == end_line and end.column > end_col):
+                end_line, end_col = end.line, end.column
+            while due < end_line:  # no later gap reaches this line
+                due = next(pending)
+    except StopIteration:
+        return
+    except yaml.YAMLError:
+        return
+
+
+def _gap_comments(
+    lines: list[str], marked: list[int], start: tuple[int, int], end: tuple[int, int]
+) -> Iterator[tuple[int, int]]:
+    """The comments on `marked` lines between `start` and `end`, (0-based line, column)."""
+    for number in marked[bisect_left(marked, start[0]) : bisect_right(marked, end[0])]:
+        first = start[1] if number == start[0] else 0
+        last = end[1] if number == end[0] else len(lines[number])
+        hash_at = lines[number].find("#", first, last)
+        if hash_at >= 0:
+            yield number + 1, hash_at
 
 
 def suppressions(file: str, text: str) -> FileSuppressions:

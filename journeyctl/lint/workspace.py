@@ -4,11 +4,14 @@ the model."""
 from __future__ import annotations
 
 import os
+import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+from journeyctl.core.files import irregular
 from journeyctl.core.findings import Finding
 from journeyctl.core.limits import DEFAULT_LIMITS, Limits
 from journeyctl.core.model import (
@@ -25,11 +28,13 @@ from journeyctl.core.model import (
 from journeyctl.core.span import Span
 from journeyctl.lint import schema
 from journeyctl.lint.document import Document
-from journeyctl.lint.loader import load_file
+from journeyctl.lint.loader import load_bytes, read_limited, unreadable
+from journeyctl.lint.rules.jm005_resource_limit import RULE as RESOURCE_LIMIT
 from journeyctl.lint.rules.jm007_not_a_map import RULE as NOT_A_MAP
 from journeyctl.lint.rules.jm008_no_journeyctl_key import RULE as NOT_JOURNEYCTL
 from journeyctl.lint.rules.jm020_include_not_found import RULE as INCLUDE_NOT_FOUND
 from journeyctl.lint.rules.jm021_include_cycle import RULE as INCLUDE_CYCLE
+from journeyctl.lint.rules.jm022_include_outside_project import RULE as INCLUDE_OUTSIDE
 
 MAP_SUFFIXES = (".yaml", ".yml")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules",
@@ -65,10 +70,13 @@ def display_path(path: Path) -> str:
     return Path(rel).as_posix() if not rel.startswith("..") else path.as_posix()
 
 
-def _has_key_line(path: Path, limits: Limits) -> bool:
-    """Whether a line in the file's first `limits.max_bytes` starts with `journeyctl:`."""
-    with path.open("rb") as f:
-        return _KEY_LINE.search(f.read(limits.max_bytes)) is not None
+@cache
+def tree_root(folder: Path) -> Path:
+    """The git working tree around `folder` (a resolved path), else `folder`."""
+    for above in (folder, *folder.parents):
+        if (above / ".git").exists():
+            return above
+    return folder
 
 
 def _kind(data: object) -> str:
@@ -80,13 +88,15 @@ class Checked:
     """One file, loaded and checked against the schema.
 
     `foreign`: not a journeyctl file. It has no top-level `journeyctl` key, or, when it does
-    not load, no line that starts with `journeyctl:`.
+    not load, no line that starts with `journeyctl:`. `text`: what findings quote, at most the
+    size limit of it.
     """
 
     path: Path
     document: Document | None
     findings: list[Finding] = field(default_factory=list)
     foreign: bool = False
+    text: str = ""
 
     @property
     def ok(self) -> bool:
@@ -98,89 +108,153 @@ class Checked:
         return isinstance(data, dict) and "journey" in data
 
 
-class Workspace:
-    """Loads and schema-checks each file once, however many maps include it."""
+@dataclass(frozen=True, slots=True)
+class _Include:
+    """One entry of an `include` list: the file it names, where, and the files that led to it
+    (the root first, the including file last)."""
 
-    def __init__(self, limits: Limits = DEFAULT_LIMITS):
+    name: str
+    target: Path
+    span: Span
+    chain: tuple[Path, ...]
+
+
+class Workspace:
+    """Loads and schema-checks each file once, however many maps include it.
+
+    An include is followed only below `roots` or the git working tree around the map (else the
+    map's folder); any other is refused unread (JM022).
+    """
+
+    def __init__(self, limits: Limits = DEFAULT_LIMITS, roots: Iterable[Path] = ()):
         self.limits = limits
+        self.roots = tuple(r.resolve() for r in roots)
         self.files: dict[Path, Checked] = {}
 
     def checked(self, path: Path) -> Checked:
         """The file at `path` (resolved), loaded and schema-checked. Raises OSError."""
         path = path.resolve()
         if path not in self.files:
-            result = load_file(path, display_path(path), self.limits)
-            findings = list(result.findings)
-            doc = result.document
-            foreign = doc is None and not _has_key_line(path, self.limits)
-            if doc is not None and not isinstance(doc.data, dict):
-                findings.append(
-                    NOT_A_MAP.at(
-                        doc.span(()),
-                        f"the top level is {_kind(doc.data)}, not a mapping",
-                        "a map file is a mapping that starts with `journeyctl: 1`",
-                    )
-                )
-                doc, foreign = None, True
-            elif doc is not None and "journeyctl" not in doc.data:
-                findings = [
-                    NOT_JOURNEYCTL.at(
-                        Span.point(doc.file, 1, 1),
-                        "no top-level `journeyctl:` key: not a journey map or catalogue",
-                        "add `journeyctl: 1` at the top, or leave this file out",
-                    )
-                ]
-                doc, foreign = None, True
-            if doc is not None:
-                findings += schema.check(doc)
-            self.files[path] = Checked(path, doc, findings, foreign)
+            self.files[path] = self._check(path)
         return self.files[path]
 
-    def closure(self, root: Path) -> tuple[list[Checked], list[Finding]]:
-        """`root` and every file it includes, transitively, with include problems found."""
-        order: list[Checked] = []
-        findings: list[Finding] = []
-        seen: set[Path] = set()
+    def _check(self, path: Path) -> Checked:
+        data = read_limited(path, self.limits.max_bytes)
+        result = load_bytes(data, display_path(path), self.limits)
+        findings = list(result.findings)
+        doc = result.document
+        head = data[: self.limits.max_bytes]
+        text = doc.text if doc is not None else head.decode("utf-8", errors="replace")
+        foreign = doc is None and _KEY_LINE.search(head) is None
+        if doc is not None and not isinstance(doc.data, dict):
+            findings.append(
+                NOT_A_MAP.at(
+                    doc.span(()),
+                    f"the top level is {_kind(doc.data)}, not a mapping",
+                    "a map file is a mapping that starts with `journeyctl: 1`",
+                )
+            )
+            doc, foreign = None, True
+        elif doc is not None and "journeyctl" not in doc.data:
+            findings = [
+                NOT_JOURNEYCTL.at(
+                    Span.point(doc.file, 1, 1),
+                    "no top-level `journeyctl:` key: not a journey map or catalogue",
+                    "add `journeyctl: 1` at the top, or leave this file out",
+                )
+            ]
+            doc, foreign = None, True
+        if doc is not None:
+            findings += schema.check(doc, self.limits)
+        return Checked(path, doc, findings, foreign, text)
 
-        def visit(path: Path, stack: tuple[Path, ...]) -> None:
-            checked = self.checked(path)
+    def closure(self, root: Path) -> tuple[list[Checked], list[Finding]]:
+        """`root` and every file it includes, transitively, depth first in include order, with
+        include problems found. Raises OSError when `root` cannot be read."""
+        first = self.checked(root)
+        order, findings, seen = [first], [], {first.path}
+        roots = (tree_root(first.path.parent), *self.roots)
+        pending = _includes(first, (first.path,))
+        while pending:
+            include = pending.pop()
+            if include.target in include.chain:
+                chain = " → ".join(display_path(p) for p in (*include.chain, include.target))
+                findings.append(
+                    INCLUDE_CYCLE.at(include.span, f"include cycle: {chain}", "remove one include")
+                )
+                continue
+            problem = _refused(include, roots) or _missing(include)
+            if problem is not None:
+                findings.append(problem)
+                continue
+            if include.target in seen:
+                continue
+            if len(include.chain) > self.limits.max_include_depth:
+                too_deep = f"includes nest more than {self.limits.max_include_depth} files deep"
+                findings.append(RESOURCE_LIMIT.at(include.span, too_deep, _FLAT))
+                continue
+            if len(order) >= self.limits.max_files:
+                too_many = f"the map spans more than {self.limits.max_files} files"
+                findings.append(RESOURCE_LIMIT.at(include.span, too_many, _FLAT))
+                break
+            try:
+                checked = self.checked(include.target)
+            except OSError as exc:
+                findings.append(
+                    INCLUDE_NOT_FOUND.at(include.span, f"`{include.name}` {unreadable(exc)}")
+                )
+                continue
             seen.add(checked.path)
             order.append(checked)
-            doc = checked.document
-            includes = doc.data.get("include", []) if doc is not None else []
-            if not isinstance(includes, list):
-                return
-            for i, name in enumerate(includes):
-                if not isinstance(name, str):
-                    continue
-                target = (checked.path.parent / name).resolve()
-                span = doc.span(("include", i))
-                if target in stack or target == checked.path:
-                    chain = " → ".join(display_path(p) for p in (*stack, checked.path, target))
-                    findings.append(
-                        INCLUDE_CYCLE.at(span, f"include cycle: {chain}", "remove one include")
-                    )
-                    continue
-                if not target.is_file():
-                    findings.append(
-                        INCLUDE_NOT_FOUND.at(
-                            span,
-                            f"included file `{name}` does not exist",
-                            "paths are relative to the including file",
-                        )
-                    )
-                    continue
-                if target in seen:
-                    continue
-                try:
-                    visit(target, (*stack, checked.path))
-                except OSError as exc:
-                    findings.append(
-                        INCLUDE_NOT_FOUND.at(span, f"cannot read `{name}`: {exc.strerror}")
-                    )
-
-        visit(root, ())
+            pending += _includes(checked, (*include.chain, checked.path))
         return order, findings
+
+
+_FLAT = "include the catalogues from the map itself rather than through a chain"
+
+
+def _includes(checked: Checked, chain: tuple[Path, ...]) -> list[_Include]:
+    """The includes of `checked`, last first (a stack pops them in order)."""
+    doc = checked.document
+    names = doc.data.get("include", []) if doc is not None else []
+    if not isinstance(names, list):
+        return []
+    found = [
+        _Include(name, (checked.path.parent / name).resolve(), doc.span(("include", i)), chain)
+        for i, name in enumerate(names)
+        if isinstance(name, str)
+    ]
+    return found[::-1]
+
+
+def _refused(include: _Include, roots: tuple[Path, ...]) -> Finding | None:
+    """JM022 when the include lies outside every root: it is not read, or even looked at."""
+    if any(include.target.is_relative_to(r) for r in roots):
+        return None
+    folder = posixpath.dirname(include.name) or display_path(include.target.parent)
+    return INCLUDE_OUTSIDE.at(
+        include.span,
+        f"`{include.name}` is outside the project; includes there are not read",
+        "to read it, add its folder to `include-roots` in [tool.journeyctl] or "
+        f'.journeyctl.yaml: include-roots = ["{folder}"]',
+    )
+
+
+def _missing(include: _Include) -> Finding | None:
+    """JM020 when the include names nothing, or no regular file."""
+    try:
+        problem = irregular(include.target.stat().st_mode)
+    except FileNotFoundError:
+        problem = "does not exist"
+    except OSError as exc:
+        problem = unreadable(exc)
+    if problem is None:
+        return None
+    return INCLUDE_NOT_FOUND.at(
+        include.span,
+        f"included file `{include.name}` {problem}",
+        "paths are relative to the including file",
+    )
 
 
 def build_map(files: list[Checked]) -> JourneyMap:
@@ -210,8 +284,13 @@ class _Item:
     doc: Document
     path: tuple
     data: dict
+    spans: dict[str, Span] = field(init=False)
+    """Where each key's value stands, and each member of a list or mapping (`next:goal`)."""
 
-    def spans(self) -> dict[str, Span]:
+    def __post_init__(self) -> None:
+        self.spans = self._spans()
+
+    def _spans(self) -> dict[str, Span]:
         out: dict[str, Span] = {}
         for key, value in self.data.items():
             out[key] = self.doc.span((*self.path, key))
@@ -224,7 +303,7 @@ class _Item:
         return out
 
     def common(self) -> dict:
-        return {"id": self.data["id"], "span": self.doc.span(self.path), "spans": self.spans()}
+        return {"id": self.data["id"], "span": self.doc.span(self.path), "spans": self.spans}
 
     def text(self, key: str) -> str:
         return self.data.get(key, "") or ""
@@ -235,7 +314,7 @@ class _Item:
     def transitions(self, key: str) -> tuple[Transition, ...]:
         out = []
         for target, spec in (self.data.get(key) or {}).items():
-            span = self.doc.key_span((*self.path, key, target))
+            span = self.spans[f"{key}:{target}"]
             if isinstance(spec, dict):
                 out.append(
                     Transition(
@@ -264,7 +343,7 @@ def _journey(doc: Document, data: dict) -> Journey:
     item = _Item(doc, ("journey",), data)
     goal = data.get("goal", {})
     renewal = data.get("renewal")
-    spans = item.spans()
+    spans = item.spans
     spans.update(
         {
             f"goal:{i}": doc.span(("journey", "goal", "touchpoints", i))

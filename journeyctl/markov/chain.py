@@ -10,14 +10,14 @@ are kept. Each mapping is then normalised; a touchpoint whose weights are all 0 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from scipy import sparse
 
 from journeyctl.core.errors import RequestError
-from journeyctl.core.model import EXIT, JourneyMap, Persona, Touchpoint, Transition
+from journeyctl.core.model import EXIT, JourneyMap, Persona
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,9 @@ class Chain:
 
     states: tuple[str, ...]
     """Touchpoint ids in map order."""
-    P: np.ndarray
-    """(n, n) move probabilities among touchpoints; each row plus `exit` sums to 1."""
+    P: sparse.csr_array
+    """(n, n) move probabilities among touchpoints, sparse (canonical CSR, no stored zeros);
+    each row plus `exit` sums to 1."""
     exit: np.ndarray
     """(n,) probability of leaving from each touchpoint."""
     start: np.ndarray
@@ -41,10 +42,18 @@ class Chain:
     def index(self) -> dict[str, int]:
         return {s: i for i, s in enumerate(self.states)}
 
+    @cached_property
+    def _moves(self) -> dict[tuple[int, int], float]:
+        rows, cols = self.P.nonzero()
+        keys = zip(rows.tolist(), cols.tolist(), strict=True)
+        return dict(zip(keys, self.P.data.tolist(), strict=True))
+
     def probability(self, src: str, dst: str) -> float:
         """P(the move `src` → `dst`), `dst` a touchpoint id or `exit`."""
         i = self.index[src]
-        return self.exit[i] if dst == EXIT else self.P[i, self.index[dst]]
+        if dst == EXIT:
+            return float(self.exit[i])
+        return self._moves.get((i, self.index[dst]), 0.0)
 
 
 def get_persona(jmap: JourneyMap, persona: str | None) -> Persona | None:
@@ -57,41 +66,19 @@ def get_persona(jmap: JourneyMap, persona: str | None) -> Persona | None:
     return jmap.persona[persona]
 
 
-def factor(tp: Touchpoint, persona: Persona | None) -> float:
-    """The persona's multiplier for moves to `tp`: a(channel) × s(screens), 0 if opted out."""
-    if persona is None:
-        return 1.0
-    if tp.initiated_by == "brand" and tp.channel in persona.opted_out:
-        return 0.0
-    a = persona.channel_affinity.get(tp.channel, 1.0)
-    s = max((persona.screen_affinity.get(x, 1.0) for x in tp.screens), default=1.0)
-    return a * s
-
-
-def adjusted(
-    jmap: JourneyMap, moves: Sequence[Transition], persona: Persona | None
-) -> list[tuple[str, float]]:
-    """`moves` as (target, persona-adjusted weight); `exit` weights unchanged."""
-    return [
-        (
-            m.target,
-            m.weight if m.target == EXIT else m.weight * factor(jmap.touchpoint[m.target], persona),
-        )
-        for m in moves
-    ]
-
-
 def persona_chain(jmap: JourneyMap, persona: str | None) -> Chain:
     """The chain of `jmap` for `persona` (None: weights as they are). Raises RequestError."""
     who = get_persona(jmap, persona)
     states = tuple(t.id for t in jmap.touchpoints)
     index = {s: i for i, s in enumerate(states)}
     n = len(states)
-    P = np.zeros((n, n))
+    rows: list[int] = []
+    cols: list[int] = []
+    probs: list[float] = []
     leave = np.zeros(n)
     stuck: list[str] = []
     for i, tp in enumerate(jmap.touchpoints):
-        weights = adjusted(jmap, tp.next, who)
+        weights = jmap.adjusted(tp.next, who)
         total = sum(w for _, w in weights)
         if total <= 0:
             leave[i] = 1.0
@@ -101,11 +88,16 @@ def persona_chain(jmap: JourneyMap, persona: str | None) -> Chain:
         for target, w in weights:
             if target == EXIT:
                 leave[i] += w / total
-            else:
-                P[i, index[target]] += w / total
+            elif w > 0:
+                rows.append(i)
+                cols.append(index[target])
+                probs.append(w / total)
+    P = sparse.csr_array((probs, (rows, cols)), shape=(n, n), dtype=float)
+    P.sum_duplicates()  # sorted indices, repeated moves added up
+    P.eliminate_zeros()  # probabilities that underflowed
     start = np.zeros(n)
     assert jmap.journey is not None
-    entry = adjusted(jmap, jmap.journey.entry, who)
+    entry = jmap.adjusted(jmap.journey.entry, who)
     total = sum(w for _, w in entry)
     if total > 0:
         for target, w in entry:

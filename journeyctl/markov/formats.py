@@ -1,6 +1,7 @@
 """Simulation reports as machine output: JSON and CSV, byte-for-byte deterministic.
 
 Floats are rounded to 6 decimals; infinite or undefined figures are null (JSON) or empty (CSV).
+CSV text is printable (control characters as `\\xNN`) and never starts a spreadsheet formula.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import math
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from journeyctl.core.escape import csv_cell, printable
 from journeyctl.markov.exact import ExactResult
 from journeyctl.markov.summary import PersonaReport, Spread
 
@@ -122,6 +124,8 @@ def _rows(r: PersonaReport) -> Iterator[tuple[str, str, str, Any]]:
 def _cell(v: Any) -> str:
     if v is None:
         return ""
+    if isinstance(v, str):
+        return csv_cell(printable(v))
     return f"{v:.6f}" if isinstance(v, float) else str(v)
 
 
@@ -132,5 +136,5 @@ def to_csv(reports: Sequence[PersonaReport]) -> str:
     w.writerow(CSV_HEADER)
     for r in reports:
         for row in _rows(r):
-            w.writerow([r.persona or "", *row[:3], _cell(row[3])])
+            w.writerow([_cell(v) for v in (r.persona or "", *row)])
     return buf.getvalue()

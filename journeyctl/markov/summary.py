@@ -99,14 +99,15 @@ def _top_paths(walks: Walks, top: int) -> tuple[Path, ...]:
     _, first, counts = np.unique(walks.path_key, return_index=True, return_counts=True)
     order = np.lexsort((first, -counts))[:top]
     states = walks.chain.states
+    paths = walks.paths([int(first[k]) for k in order])
     return tuple(
         Path(
-            tuple(states[i] for i in walks.path(int(first[k]))),
+            tuple(states[i] for i in path),
             OUTCOMES[walks.outcome[first[k]]],
             int(counts[k]),
             float(counts[k] / walks.runs),
         )
-        for k in order
+        for k, path in zip(order, paths, strict=True)
     )
 
 
@@ -144,12 +145,14 @@ def summarise(
         drop_stage[tp.stage] = drop_stage.get(tp.stage, 0.0) + float(share)
     screens = [s.id for s in jmap.screens] + ["(none)"]
     screen_mix = {k: v for k, v in _shares(screens, walks.screen_visits).items() if v > 0}
-    visit_share = walks.visited.mean(axis=0) if runs else np.zeros(len(tps))
+    visit_share = walks.visitors / runs
     retention = []
     if jmap.journey is not None and jmap.journey.kind == "cyclical":
+        # walks converting at least k cycles, k = 1 … cycles
+        at_least = np.cumsum(np.bincount(walks.converted, minlength=walks.cycles + 1)[::-1])[::-1]
         prev = None
         for k in range(1, walks.cycles + 1):
-            share = float((walks.converted >= k).mean())
+            share = float(at_least[k] / runs)
             retention.append(Cycle(k, share, None if prev is None else _ratio(share, prev)))
             prev = share
     return PersonaReport(

@@ -1,8 +1,14 @@
-"""Simulation reports for people: rich tables, one block per persona."""
+"""Simulation reports for people: rich tables, one block per persona.
+
+A table that grows with the map (one row per stage, channel, screen or touchpoint) shows its
+first `TOP_ROWS` rows and a line saying how many more there are: a report for people stays
+short and quick to draw on a map of 20,000 touchpoints; `-f json` has every row.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import islice
 
 from rich.console import Console
 from rich.table import Table
@@ -10,6 +16,23 @@ from rich.text import Text
 
 from journeyctl.core.model import JourneyMap
 from journeyctl.markov.summary import PersonaReport, Spread
+
+TOP_ROWS = 20
+"""The most rows a report for people shows of a table that grows with the map."""
+
+
+def more(hidden: int) -> Text:
+    """The line under a table cut to its first rows: how many were left out, and where they are."""
+    return Text(f"… and {hidden:,} more (use -f json for all)", style="dim")
+
+
+def print_top(console: Console, table: Table, rows: Iterable[tuple], total: int) -> None:
+    """`table` with the first `TOP_ROWS` of `rows` (of `total`), then `more` if some are left."""
+    for row in islice(rows, TOP_ROWS):
+        table.add_row(*row)
+    console.print(table)
+    if total > TOP_ROWS:
+        console.print(more(total - TOP_ROWS))
 
 
 def _pct(x: float | None) -> str:
@@ -34,11 +57,13 @@ def _spread_row(table: Table, label: str, s: Spread | None, unit: str) -> None:
         table.add_row(label, *(f"{_num(v)}{unit}" for v in (s.mean, s.median, s.p90)))
 
 
-def _shares(title: str, head: str, shares: dict[str, float], limit: int | None = None) -> Table:
-    table = _table(title, head, "share")
-    for key, v in sorted(shares.items(), key=lambda kv: -kv[1])[:limit]:
-        table.add_row(Text(key), _pct(v))
-    return table
+def _shares(
+    console: Console, title: str, head: str, shares: dict[str, float], limit: int | None = None
+) -> None:
+    """`shares`, largest first: the `limit` largest (the title says so), or `print_top`."""
+    ranked = sorted(shares.items(), key=lambda kv: -kv[1])[:limit]
+    rows = ((Text(key), _pct(v)) for key, v in ranked)
+    print_top(console, _table(title, head, "share"), rows, len(ranked))
 
 
 def render_one(console: Console, jmap: JourneyMap, r: PersonaReport) -> None:
@@ -71,23 +96,23 @@ def render_one(console: Console, jmap: JourneyMap, r: PersonaReport) -> None:
     _spread_row(timing, "steps", r.steps_to_convert, "")
     _spread_row(timing, "time (hours)", r.time_to_convert, " h")
     console.print(timing)
-    console.print(_shares("Drop-off by stage", "stage", r.drop_off_by_stage))
-    console.print(_shares("Drop-off by touchpoint (top 10)", "touchpoint",
-                          r.drop_off_by_touchpoint, 10))  # fmt: skip
+    _shares(console, "Drop-off by stage", "stage", r.drop_off_by_stage)
+    _shares(console, "Drop-off by touchpoint (top 10)", "touchpoint", r.drop_off_by_touchpoint, 10)
     paths = _table("Top paths", "path", "walks", "share")
     for p in r.top_paths:
         paths.add_row(Text(" → ".join([*p.touchpoints, p.outcome])), str(p.count), _pct(p.share))
     console.print(paths)
-    console.print(_shares("Channel mix (share of visits)", "channel", r.channel_mix))
+    _shares(console, "Channel mix (share of visits)", "channel", r.channel_mix)
     if r.screen_mix:
-        console.print(_shares("Screen mix (share of visits)", "screen", r.screen_mix))
+        _shares(console, "Screen mix (share of visits)", "screen", r.screen_mix)
     if r.moments_of_truth:
-        console.print(_shares("Moments of truth reached", "touchpoint", r.moments_of_truth))
+        _shares(console, "Moments of truth reached", "touchpoint", r.moments_of_truth)
     if e:
         visits = _table("Visit probability", "touchpoint", "Monte Carlo", "exact")
-        for tp, share in r.visit_share.items():
-            visits.add_row(Text(tp), _pct(share), _pct(e.visit_probability[tp]))
-        console.print(visits)
+        rows = (
+            (Text(tp), _pct(v), _pct(e.visit_probability[tp])) for tp, v in r.visit_share.items()
+        )
+        print_top(console, visits, rows, len(r.visit_share))
     for reason in r.reasons:
         console.print(Text(f"note: {reason}", style="yellow"))
     console.print()

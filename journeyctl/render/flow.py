@@ -11,9 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from journeyctl.core.errors import RequestError
 from journeyctl.core.model import EXIT, JourneyMap, Touchpoint
 from journeyctl.render import gvlabel as gv
 from journeyctl.render import style
+
+MAX_LAYOUT_TOUCHPOINTS = 2_000
+MAX_LAYOUT_MOVES = 8_000
+"""The largest flow view Graphviz is asked to lay out (svg, png, pdf, the report's flow).
+`dot`'s time grows much faster than the map: 2,000 touchpoints and 7,653 moves take 5 s,
+3,000 and 11,494 take 40 s, 9,700 more than 5 minutes and 1 GiB (bench/bench_render.py)."""
 
 START = "_start"
 """Node id of the start node (touchpoint ids cannot begin with `_`)."""
@@ -98,6 +105,19 @@ def persona_overlay(jmap: JourneyMap, persona: str) -> Overlay:
     )
 
 
+def check_layout(jmap: JourneyMap) -> None:
+    """Raise RequestError when the flow view is too big for Graphviz to lay out."""
+    touchpoints = len(jmap.touchpoints)
+    moves = sum(len(t.next) for t in jmap.touchpoints)
+    if touchpoints > MAX_LAYOUT_TOUCHPOINTS or moves > MAX_LAYOUT_MOVES:
+        raise RequestError(
+            f"the flow view of {touchpoints:,} touchpoints and {moves:,} moves is too big for "
+            f"Graphviz to lay out (at most {MAX_LAYOUT_TOUCHPOINTS:,} touchpoints and "
+            f"{MAX_LAYOUT_MOVES:,} moves: its time grows steeply with size); write it with "
+            "-f dot or -f mermaid, draw the swimlane view, or split the map"
+        )
+
+
 def flow_graph(jmap: JourneyMap, page: style.Page, overlay: Overlay | None = None):
     """The flow view as a graphviz.Digraph."""
     import graphviz
@@ -168,7 +188,7 @@ def _node_attrs(jmap: JourneyMap, tp: Touchpoint, fills: dict[str, str], goal: b
         "style": ",".join(["filled", "rounded", border]),
         "fillcolor": fills.get(tp.channel, style.CHANNEL_FILLS[-1]),
         "penwidth": f"{width:g}",
-        "tooltip": tp.description or tp.label,
+        "tooltip": gv.plain(tp.description or tp.label),
     }
     if tp.moment_of_truth:
         attrs["peripheries"] = "2"

@@ -7,7 +7,9 @@
 | emotion  |  -  | yes |  -  |  -  | journey    | report |
 
 svg, png and pdf of flow and swimlane need Graphviz's `dot`; the emotion SVG, DOT, Mermaid
-and HTML do not. `html` is the whole workshop report whatever the view.
+and HTML do not. `html` is the whole workshop report whatever the view. Graphviz lays out a
+flow view of at most `flow.MAX_LAYOUT_TOUCHPOINTS` touchpoints and `flow.MAX_LAYOUT_MOVES`
+moves (larger ones are refused; the report leaves the figure out).
 """
 
 from __future__ import annotations
@@ -76,6 +78,10 @@ def render(jmap: JourneyMap, request: Request) -> str | bytes:
     check(request)
     get_persona(jmap, request.persona)
     view, fmt = request.view, request.format
+    if view == "flow" and fmt in ("svg", "png", "pdf"):
+        from journeyctl.render.flow import check_layout
+
+        check_layout(jmap)  # before anything slow
     if fmt == "html":
         from journeyctl.render.html import report
 

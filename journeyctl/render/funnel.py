@@ -44,11 +44,9 @@ def funnel(jmap: JourneyMap, persona: str | None, runs: int = RUNS) -> Funnel:
 
     exact = solve(jmap, persona)
     walks = simulate(jmap, persona, runs, seed=SEED)
-    index = walks.chain.index
     stages = []
-    for stage in jmap.stages:
-        cols = [index[t.id] for t in jmap.touchpoints_in(stage.id)]
-        reach = float(walks.visited[:, cols].any(axis=1).mean()) if cols and runs else 0.0
+    for k, stage in enumerate(jmap.stages):
+        reach = float(walks.stage_visitors[k]) / runs if runs else 0.0
         drop = exact.stage_exit_probability.get(stage.id, 0.0)
         stages.append(StageFigures(stage.name or stage.id, reach, drop))
     name = jmap.persona[persona].name or persona if persona else "Everyone (map weights)"

@@ -1,6 +1,8 @@
 """Graphviz HTML-like labels: escaped text, wrapped lines, node labels, tables and legends.
 
-Every string from a map goes through `esc`, so names with `<`, `&` or quotes draw as written.
+Every string from a map goes through `esc` (in an HTML-like label) or `plain` (in any other
+attribute), so names with `<`, `&`, quotes, backslashes or control characters draw as written
+and the DOT always parses.
 """
 
 from __future__ import annotations
@@ -8,12 +10,27 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 
+from journeyctl.core.escape import xml_text
+
 
 def esc(text: str) -> str:
-    """Text escaped for a Graphviz HTML-like label."""
+    """Text escaped for a Graphviz HTML-like label (XML: characters XML cannot hold as `\\xNN`)."""
     return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        xml_text(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
     )
+
+
+def plain(text: str) -> str:
+    """Text for a plain string attribute such as `tooltip`: backslashes literal (Graphviz reads
+    `\\N`, `\\l` and a final `\\` as escapes), never taken for an HTML-like label, and
+    nothing an SVG (XML) file cannot hold."""
+    import graphviz
+
+    return graphviz.escape(xml_text(text))
 
 
 def lines(text: str, width: int, left: bool = True) -> str:

@@ -77,8 +77,6 @@ def inline_svg(svg: str) -> str:
 def report(jmap: JourneyMap, persona: str | None, paper: style.Page, simulate: bool) -> str:
     """The workshop report: summary, swimlane, flow, emotion curves, optional funnels."""
     from journeyctl.render.emotion import emotion_svg, emotions
-    from journeyctl.render.flow import flow_graph, persona_overlay
-    from journeyctl.render.graphviz_run import have_dot, run_dot
     from journeyctl.render.swimlane import swimlane, swimlane_html
 
     feelings = emotions(jmap, persona)
@@ -86,16 +84,7 @@ def report(jmap: JourneyMap, persona: str | None, paper: style.Page, simulate: b
     parts.append("<h2>Swimlane</h2>")
     parts.append(f"<figure>{swimlane_html(swimlane(jmap, feelings))}</figure>")
     parts.append("<h2>Flow</h2>")
-    if have_dot():
-        overlay = persona_overlay(jmap, persona) if persona else None
-        svg = run_dot(flow_graph(jmap, paper, overlay), "svg").decode("utf-8")
-        parts.append(f"<figure>{inline_svg(svg)}</figure>")
-    else:
-        parts.append(
-            '<p class="note">The flow diagram needs Graphviz, which is not installed here: '
-            "install it (<code>apt-get install graphviz</code> or <code>brew install "
-            "graphviz</code>) and render again.</p>"
-        )
+    parts.append(_flow_figure(jmap, persona, paper))
     parts.append("<h2>Emotion</h2>")
     parts.append(f"<figure>{emotion_svg(jmap, feelings, standalone=False)}</figure>")
     if simulate:
@@ -110,6 +99,27 @@ def report(jmap: JourneyMap, persona: str | None, paper: style.Page, simulate: b
             )
         parts.extend(funnel_html(funnel(jmap, p)) for p in who)
     return page(jmap.name, "\n".join(parts), paper)
+
+
+def _flow_figure(jmap: JourneyMap, persona: str | None, paper: style.Page) -> str:
+    """The flow view as a figure, or a note saying why it is left out."""
+    from journeyctl.core.errors import RequestError
+    from journeyctl.render.flow import check_layout, flow_graph, persona_overlay
+    from journeyctl.render.graphviz_run import have_dot, run_dot
+
+    if not have_dot():
+        return (
+            '<p class="note">The flow diagram needs Graphviz, which is not installed here: '
+            "install it (<code>apt-get install graphviz</code> or <code>brew install "
+            "graphviz</code>) and render again.</p>"
+        )
+    try:
+        check_layout(jmap)
+    except RequestError as too_big:
+        return f'<p class="note">The flow diagram is left out: {escape(str(too_big))}.</p>'
+    overlay = persona_overlay(jmap, persona) if persona else None
+    svg = run_dot(flow_graph(jmap, paper, overlay), "svg").decode("utf-8")
+    return f"<figure>{inline_svg(svg)}</figure>"
 
 
 def _summary(jmap: JourneyMap, persona: str | None) -> str:

@@ -1,14 +1,17 @@
 """Mermaid text: a `journey` diagram (emotion per touchpoint) and a `flowchart LR` (the flow).
 
-Map text is sanitised so Mermaid parses it: in journey diagrams `:` `;` `#` and line breaks
-separate statements, so they become ` -`, `,`, `no.` and spaces; flowchart labels are quoted
-with `"` and `#` written as Mermaid entity codes.
+Map text is written so Mermaid reads it as text, with Mermaid's entity codes (`#35;` is `#`),
+which Mermaid turns back into the characters when it draws: in a journey diagram `:` `;` `#`
+end a name, `,` separates actors and `%` starts a comment or a `%%{init}%%` directive;
+flowchart labels are quoted, so `"` (and `<`, `>`, a leading backquote, `#`, `%`, `:`, `;`)
+are codes there. Line breaks become spaces, other control characters `\\xNN`.
 """
 
 from __future__ import annotations
 
 import math
 
+from journeyctl.core.escape import printable
 from journeyctl.core.model import EXIT, JourneyMap
 from journeyctl.render import style
 from journeyctl.render.emotion import Emotions
@@ -18,19 +21,24 @@ NEUTRAL = 3
 """Mermaid score for a touchpoint without an emotion score."""
 
 
+JOURNEY_CODED = frozenset("#%:;,")
+LABEL_CODED = frozenset('#%:;"<>`')
+
+
+def _coded(text: str, coded: frozenset[str]) -> str:
+    """`text` on one line, printable, each character of `coded` as its Mermaid entity code."""
+    text = printable(" ".join(text.split()))
+    return "".join(f"#{ord(c)};" if c in coded else c for c in text)
+
+
 def journey_text(text: str) -> str:
-    """`text` made safe for a journey diagram's title, section or task."""
-    for old, new in ((":", " -"), (";", ","), ("#", "no."), ("%%", "%")):
-        text = text.replace(old, new)
-    return " ".join(text.split()) or "-"
+    """`text` for a journey diagram's title, section, task or actor."""
+    return _coded(text, JOURNEY_CODED) or "-"
 
 
 def label_text(text: str) -> str:
-    """`text` for a quoted flowchart label: entity codes for `#` and `"`."""
-    text = " ".join(text.split())
-    return (
-        text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-    )
+    """`text` for a quoted flowchart label."""
+    return _coded(text, LABEL_CODED)
 
 
 def mermaid_score(score: float | None) -> int:

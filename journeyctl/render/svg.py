@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
+from journeyctl.core.escape import xml_text
 from journeyctl.render.style import FONT_STACK
+
+
+def _chars(text: str) -> str:
+    """`text` as XML character data: markup escaped, what XML cannot hold as `\\xNN`."""
+    return escape(xml_text(text))
 
 
 def _num(value: float) -> str:
@@ -41,7 +47,7 @@ class Svg:
 
     def marker(self, shape: str, x: float, y: float, fill: str, title: str) -> None:
         r = 6
-        tip = f"<title>{escape(title)}</title>"
+        tip = f"<title>{_chars(title)}</title>"
         if shape == "circle":
             body = f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{r}" fill="{fill}">{tip}</circle>'
         elif shape == "square":
@@ -72,7 +78,7 @@ class Svg:
         turn = f' transform="rotate({_num(rotate)} {_num(x)} {_num(y)})"' if rotate else ""
         self.parts.append(
             f'<text x="{_num(x)}" y="{_num(y)}" font-size="{size}" font-weight="{weight}" '
-            f'text-anchor="{anchor}"{turn}>{escape(text)}</text>'
+            f'text-anchor="{anchor}"{turn}>{_chars(text)}</text>'
         )
 
     def document(self) -> str:
@@ -87,5 +93,5 @@ class Svg:
             f'<svg xmlns="http://www.w3.org/2000/svg" {dims} '
             f'viewBox="0 0 {_num(self.width)} {_num(self.height)}" '
             f'font-family="{FONT_STACK}">\n'
-            f"<title>{escape(self.title)}</title>\n" + "\n".join(self.parts) + "\n</svg>\n"
+            f"<title>{_chars(self.title)}</title>\n" + "\n".join(self.parts) + "\n</svg>\n"
         )

@@ -1,9 +1,15 @@
-"""GitHub Actions workflow commands: one `::error …::message` annotation line per finding."""
+"""GitHub Actions workflow commands: one `::error …::message` annotation line per finding.
+
+Escaped as GitHub documents (`%`, CR and LF in data; also `:` and `,` in properties), so a
+name cannot end the line or start another command; control characters in the message are
+shown as `\\xNN`, as on a terminal.
+"""
 
 from __future__ import annotations
 
 from typing import TextIO
 
+from journeyctl.core.escape import printable
 from journeyctl.core.findings import Finding, Severity
 from journeyctl.lint.engine import LintReport
 from journeyctl.lint.reporters import Reporter
@@ -39,4 +45,4 @@ def annotation(f: Finding) -> str:
     }
     head = ",".join(f"{k}={escape_property(str(v))}" for k, v in props.items())
     message = f"{f.message}\n{f.hint}" if f.hint else f.message
-    return f"::{COMMAND[f.severity]} {head}::{escape_data(message)}"
+    return f"::{COMMAND[f.severity]} {head}::{escape_data(printable(message))}"

@@ -7,21 +7,14 @@ forbids are written as visible `\\xNN` escapes.
 
 from __future__ import annotations
 
-import re
 from itertools import groupby
 from typing import TextIO
 from xml.etree import ElementTree as ET
 
-from journeyctl.core.findings import Finding, visible
+from journeyctl.core.escape import xml_text
+from journeyctl.core.findings import Finding
 from journeyctl.lint.engine import LintReport
 from journeyctl.lint.reporters import Reporter
-
-NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-"""What XML 1.0 forbids: control characters but tab, LF and CR; lone surrogates; U+FFFE/F."""
-
-
-def _xml(text: str) -> str:
-    return visible(text, NOT_XML)
 
 
 class JunitReporter(Reporter):
@@ -47,29 +40,29 @@ class JunitReporter(Reporter):
         """The suite of `file`: a case per finding, failed when it fails the run."""
         suite = ET.Element(
             "testsuite",
-            name=_xml(file),
+            name=xml_text(file),
             tests=str(max(len(findings), 1)),
             failures=str(sum(f.severity >= self.fail_level for f in findings)),
             errors="0",
             skipped="0",
         )
         if not findings:
-            ET.SubElement(suite, "testcase", classname=_xml(file), name="journeyctl validate")
+            ET.SubElement(suite, "testcase", classname=xml_text(file), name="journeyctl validate")
         for f in findings:
             s = f.span
             case = ET.SubElement(
                 suite,
                 "testcase",
-                classname=_xml(file),
-                name=_xml(f"{f.code} {f.slug} at {s.line}:{s.col}"),
+                classname=xml_text(file),
+                name=xml_text(f"{f.code} {f.slug} at {s.line}:{s.col}"),
             )
             details = f"{s}: {f.severity.label} {f.code} {f.slug}: {f.message}"
             details += f"\nhint: {f.hint}" if f.hint else ""
             if f.severity >= self.fail_level:
                 failure = ET.SubElement(
-                    case, "failure", message=_xml(f.message), type=f"{f.code} {f.slug}"
+                    case, "failure", message=xml_text(f.message), type=f"{f.code} {f.slug}"
                 )
-                failure.text = _xml(details)
+                failure.text = xml_text(details)
             else:
-                ET.SubElement(case, "system-out").text = _xml(details)
+                ET.SubElement(case, "system-out").text = xml_text(details)
         return suite

@@ -1,5 +1,6 @@
 """Text output for people: findings grouped by file, with hints and a summary line, printed on
-the rich console the caller gives (which decides colour and width)."""
+the rich console the caller gives (which decides colour and width). A finding's message and
+hint are one line each, whatever line breaks the map's text holds."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from itertools import groupby
 from rich.console import Console
 from rich.text import Text
 
-from journeyctl.core.findings import Severity
+from journeyctl.core.findings import Severity, one_line
 from journeyctl.lint.engine import LintReport
 from journeyctl.lint.reporters import Reporter
 
@@ -28,10 +29,10 @@ class TextReporter(Reporter):
                 line.append(f.severity.label.ljust(8), style=STYLE[f.severity])
                 line.append(f"{f.code} ", style="bold")
                 line.append(f"{f.slug}  ", style="dim")
-                line.append(f.message)
+                line.append(one_line(f.message))
                 out.print(line)
                 if f.hint:
-                    out.print(Text(f"{'':18}hint: {f.hint}", style="dim"))
+                    out.print(Text(f"{'':18}hint: {one_line(f.hint)}", style="dim"))
             out.print()
         for catalogue, files in report.dependents.items():
             n = len(files)

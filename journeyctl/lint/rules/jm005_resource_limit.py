@@ -1,7 +1,8 @@
 """The file is too large, too deeply nested, or its aliases expand too far.
 
-Limits: 2 MiB per file, 64 levels of nesting, 200,000 values after expanding aliases.
-Maps stay far below them; hostile files (alias bombs) do not.
+Limits: 2 MiB per file, 64 levels of nesting (an alias counts its anchor's depth where it is
+used), 200,000 values after expanding aliases, includes 32 files deep and 256 files per map.
+Maps stay far below them; hostile files (alias bombs, endless include chains) do not.
 
 Failing example::
 

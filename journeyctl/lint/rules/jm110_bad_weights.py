@@ -1,7 +1,9 @@
-"""A weight is negative, or the weights of a `next` or `entry` mapping add up to zero.
+"""A weight is negative, the weights of a `next` or `entry` mapping add up to zero, or a
+positive weight is too small beside the largest of its mapping to be computed with.
 
 Weights are relative: they are divided by their sum to give probabilities, so none may be
-negative and at least one must be positive.
+negative and at least one must be positive. A positive weight under a billionth of the
+largest one (a probability below 1e-9) is lost in floating-point arithmetic: write 0 instead.
 
 Failing example::
 
@@ -42,6 +44,8 @@ from journeyctl.core.codes import Rule
 from journeyctl.core.findings import Severity
 
 RULE = Rule("JM110", "bad-weights", Severity.ERROR, __doc__)
+SMALLEST_SHARE = 1e-9
+"""The smallest positive weight, as a share of the largest weight of its mapping."""
 
 
 def _moves(jmap):
@@ -67,3 +71,12 @@ def check(jmap):
                 f"{what}: weights add up to zero",
                 "give at least one target a positive weight",
             )
+        largest = max((m.weight for m in moves), default=0)
+        for m in moves:
+            if 0 < m.weight < largest * SMALLEST_SHARE:
+                yield RULE.at(
+                    m.span,
+                    f"{what}: weight {m.weight:g} for `{m.target}` is less than a billionth "
+                    f"of the largest ({largest:g}), too small to compute with",
+                    "write 0 for a move that never happens, or a larger weight",
+                )

@@ -1,0 +1,84 @@
+"""Reading a log within a byte limit: gzip is counted after decompression (a 10 MB `.gz` can
+expand to terabytes), and XES between two tags."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+from pathlib import Path
+from typing import IO
+
+from journeyctl.core.errors import InputError, RequestError
+from journeyctl.core.escape import printable
+
+MAX_BYTES_ENV = "JOURNEYCTL_MAX_LOG_BYTES"
+DEFAULT_MAX_BYTES = 4 << 30
+"""The most bytes of log text read (after decompression) unless MAX_BYTES_ENV says otherwise:
+a 10 MB `.gz` can expand to terabytes."""
+MAX_XML_ELEMENT = 4 << 20
+"""The most bytes between two XML tags: an attribute or text larger than this is refused (and
+expat, rescanning an unfinished tag on each read, slows down with its size)."""
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+
+def max_log_bytes() -> int:
+    """The byte limit on a log: MAX_BYTES_ENV (`8G`, `500M`, bytes), else DEFAULT_MAX_BYTES."""
+    text = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not text:
+        return DEFAULT_MAX_BYTES
+    m = re.fullmatch(r"(\d+)\s*([kmgt]?)i?b?", text.lower())
+    if not m or int(m[1]) == 0:
+        raise RequestError(
+            f"{MAX_BYTES_ENV}={printable(text)!r} is no size; give bytes or e.g. 500M, 8G"
+        )
+    return int(m[1]) * _UNITS[m[2]]
+
+
+def too_large(path: Path, limit: int) -> InputError:
+    return InputError(
+        f"{path}: more than {limit:,} bytes of log (after decompression); "
+        f"set {MAX_BYTES_ENV} (e.g. {MAX_BYTES_ENV}=16G) to read larger logs"
+    )
+
+
+def check_size(path: Path, size: int, limit: int) -> None:
+    """Refuse a log over `limit` bytes; a gzip file is decompressed (and dropped) to count."""
+    if size > limit:
+        raise too_large(path, limit)
+    if path.name.lower().endswith(".gz"):
+        with Bounded(open_log(path), path, limit) as f:
+            while f.read(1 << 20):
+                pass
+
+
+class Bounded:
+    """A binary stream of a log (gzip decompressed) that refuses to give more than `limit`
+    bytes; `mark`, when the XES reader sets it at each tag, bounds the bytes between two tags."""
+
+    def __init__(self, raw: IO[bytes], path: Path, limit: int):
+        self.raw, self.path, self.limit = raw, path, limit
+        self.count = 0
+        self.mark: int | None = None
+
+    def read(self, n: int = 1 << 16) -> bytes:
+        data = self.raw.read(n if n > 0 else 1 << 16)
+        self.count += len(data)
+        if self.count > self.limit:
+            raise too_large(self.path, self.limit)
+        if self.mark is not None and self.count - self.mark > MAX_XML_ELEMENT:
+            raise InputError(
+                f"{self.path}: byte {self.mark:,}: more than {MAX_XML_ELEMENT:,} bytes without "
+                "an XML tag; an attribute or a text that large is no event log"
+            )
+        return data
+
+    def __enter__(self) -> Bounded:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.raw.close()
+
+
+def open_log(path: Path) -> IO[bytes]:
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -244,11 +245,25 @@ def _type_error(doc, path, where, expected, instance, wants_text=False) -> Itera
             f'quote it: "{raw}"',
         )
         return
+    if "number" in expected and isinstance(instance, str) and (m := _EXPONENT.fullmatch(instance)):
+        mantissa, sign, exponent = m.groups()
+        yield YAML11_SURPRISE.at(
+            doc.span(path),
+            f"{field}: `{instance}` is read by YAML as text, not as a number: YAML 1.1 "
+            "wants a dot and a signed exponent",
+            f"write {mantissa}{'' if '.' in mantissa else '.0'}e{sign or '+'}{exponent}",
+        )
+        return
     yield WRONG_TYPE.at(
         doc.span(path),
         f"{field} should be {expected}, not {_kind(instance)}",
         f"write {expected} here",
     )
+
+
+_EXPONENT = re.compile(r"([-+]?[0-9]+(?:\.[0-9]*)?)[eE]([-+]?)([0-9]+)")
+"""A number with an exponent that YAML 1.1 reads as text: no dot (`1e12`) or no sign
+(`1.0e12`); a float needs both (`1.0e+12`)."""
 
 
 def _value_message(error, where: str) -> str:

@@ -62,7 +62,7 @@ def persona_flow(jmap: JourneyMap, persona: str | None) -> PersonaFlow:
     """The figures for `persona` (None: the map's weights as they are). Raises RequestError
     past the exact solver's bounds or `MAX_STAGE_WORK`."""
     chain = persona_chain(jmap, persona)
-    exact = solve(jmap, persona)
+    exact = solve(jmap, persona, chain=chain)
     P, start, goal = chain.P, chain.start, chain.goal
     # Designed walk: every touchpoint moves on as drawn; exit absorbs.
     keep = can_reach(P, chain.exit > 0)
@@ -70,10 +70,9 @@ def persona_flow(jmap: JourneyMap, persona: str | None) -> PersonaFlow:
     visits = designed.visits(start)
     reach = first_visit(visits, designed.diagonal)
     stage_reach = _stage_reach(jmap, chain.states, P, start, keep, reach)
-    rows, cols = P.nonzero()
     moves = {
         (chain.states[i], chain.states[j]): float(visits[i] * p)
-        for i, j, p in zip(rows.tolist(), cols.tolist(), P.data.tolist(), strict=True)
+        for (i, j), p in chain.moves.items()
     }
     # Path to conversion: goals absorb; only states that can still reach a goal matter.
     Q = as_sparse(sparse.diags_array((~goal).astype(float)) @ P)

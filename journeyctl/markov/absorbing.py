@@ -69,6 +69,19 @@ def closed(Q, states: np.ndarray, leaves: np.ndarray) -> np.ndarray:
     return states & ~open_[label]
 
 
+def _factorise(Q):
+    """The sparse LU of I − Q. RequestError when it is singular: some loop is left with a
+    probability that rounds to 0 in floating point."""
+    try:
+        return splu((sparse.eye_array(Q.shape[0], format="csc") - Q).tocsc())
+    except RuntimeError:  # "Factor is exactly singular"
+        raise RequestError(
+            "the exact figures cannot be computed: some loop is left with a probability "
+            "too small for floating point (below about 1e-16); make its weights or the "
+            "persona's affinities less extreme"
+        ) from None
+
+
 class Solver:
     """I − Q factorised once over the `keep` states (each must be able to leave them); the
     figures of the other states are 0."""
@@ -78,15 +91,7 @@ class Solver:
         self.keep = np.asarray(keep, dtype=bool)
         self.k = np.flatnonzero(self.keep)
         self.Qk = self.Q[self.k][:, self.k]
-        m = len(self.k)
-        try:
-            self.lu = splu((sparse.eye_array(m, format="csc") - self.Qk).tocsc()) if m else None
-        except RuntimeError:  # "Factor is exactly singular": leaving rounds to 0 somewhere
-            raise RequestError(
-                "the exact figures cannot be computed: some loop is left with a probability "
-                "too small for floating point (below about 1e-16); make its weights or the "
-                "persona's affinities less extreme"
-            ) from None
+        self.lu = _factorise(self.Qk) if len(self.k) else None
 
     def _spread(self, x: np.ndarray) -> np.ndarray:
         out = np.zeros((self.Q.shape[0], *x.shape[1:]))
@@ -149,7 +154,7 @@ def _split(Q: sparse.csr_array) -> np.ndarray:
     F = _feedback(Q)
     Q0 = as_sparse(sparse.diags_array((~F).astype(float)) @ Q)
     d0 = _inverse_diagonal(Q0)
-    lu = splu((sparse.eye_array(Q.shape[0], format="csc") - Q0).tocsc())
+    lu = _factorise(Q0)
     f = np.flatnonzero(F)
     QF = Q[f]
     E = np.zeros((Q.shape[0], len(f)))

@@ -43,7 +43,8 @@ class Chain:
         return {s: i for i, s in enumerate(self.states)}
 
     @cached_property
-    def _moves(self) -> dict[tuple[int, int], float]:
+    def moves(self) -> dict[tuple[int, int], float]:
+        """(i, j) to P[i, j] for every move of positive probability among touchpoints."""
         rows, cols = self.P.nonzero()
         keys = zip(rows.tolist(), cols.tolist(), strict=True)
         return dict(zip(keys, self.P.data.tolist(), strict=True))
@@ -53,7 +54,7 @@ class Chain:
         i = self.index[src]
         if dst == EXIT:
             return float(self.exit[i])
-        return self._moves.get((i, self.index[dst]), 0.0)
+        return self.moves.get((i, self.index[dst]), 0.0)
 
 
 def get_persona(jmap: JourneyMap, persona: str | None) -> Persona | None:

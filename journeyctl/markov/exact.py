@@ -134,10 +134,13 @@ def _scaled(c: float, x: np.ndarray) -> np.ndarray:
     return c * x if c > 0 else np.zeros_like(x)
 
 
-def solve(jmap: JourneyMap, persona: str | None, cycles: int = 3) -> ExactResult:
-    """Exact figures for `persona` (None: the map as-is). Raises RequestError for unknown ones,
-    and past `MAX_CYCLES` cycles or, over several cycles, `MAX_GOALS` goals."""
-    chain = persona_chain(jmap, persona)
+def solve(
+    jmap: JourneyMap, persona: str | None, cycles: int = 3, *, chain: Chain | None = None
+) -> ExactResult:
+    """Exact figures for `persona` (None: the map as-is); `chain` is its `persona_chain` when
+    the caller has built it already. Raises RequestError for unknown personas, and past
+    `MAX_CYCLES` cycles or, over several cycles, `MAX_GOALS` goals."""
+    chain = chain if chain is not None else persona_chain(jmap, persona)
     j = jmap.journey
     assert j is not None
     K = cycles_of(jmap, cycles)

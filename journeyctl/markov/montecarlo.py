@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -223,27 +224,28 @@ class _Chunk:
     trail: list[tuple[np.ndarray, np.ndarray]]  # per step: (walks going, their touchpoints)
     log: list[tuple[np.ndarray, np.ndarray]]  # per step: (screens, hours)
 
+    @cached_property
     def _all(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every visit as (walk, touchpoint), step by step."""
+        """Every visit as (walk, touchpoint), step by step (joined once, after the walk)."""
         return _joined([ids for ids, _ in self.trail]), _joined([s for _, s in self.trail])
 
     def visitors(self, group: np.ndarray, width: int) -> np.ndarray:
         """(width,) walks that visited each group at least once (`group`: each touchpoint's)."""
-        walk, state = self._all()
+        walk, state = self._all
         seen = np.unique(walk * width + group[state])
         return np.bincount(seen % width if width else seen, minlength=width)
 
     def events(self, base: int) -> Visits:
         """Every recorded visit, sorted by walk (stable, so by time within one), walks
         numbered from `base`."""
-        walk, state = self._all()
+        walk, state = self._all
         order = np.argsort(walk, kind="stable")
         screen, hours = _joined([s for s, _ in self.log]), _joined([h for _, h in self.log], float)
         return Visits(base + walk[order], state[order], screen[order], hours[order])
 
     def paths(self, base: int, wanted: set[int]) -> dict[int, list[int]]:
         """The touchpoints each walk in `wanted` (numbered from `base`) visited, in order."""
-        walk, state = self._all()
+        walk, state = self._all
         keep = np.isin(walk, np.array(sorted(wanted), dtype=np.int64) - base)
         order = np.argsort(walk[keep], kind="stable")
         walk, state = walk[keep][order], state[keep][order]

@@ -92,8 +92,8 @@ def persona_overlay(jmap: JourneyMap, persona: str) -> Overlay:
     from journeyctl.markov.chain import persona_chain
     from journeyctl.markov.exact import solve
 
-    result = solve(jmap, persona)
-    start = persona_chain(jmap, persona).start
+    chain = persona_chain(jmap, persona)
+    result, start = solve(jmap, persona, chain=chain), chain.start
     flow = {(START, t.id): float(w) for t, w in zip(jmap.touchpoints, start, strict=True) if w > 0}
     flow.update({edge: f for edge, f in result.edge_flow.items() if np.isfinite(f)})
     return Overlay(

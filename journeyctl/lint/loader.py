@@ -31,7 +31,8 @@ from journeyctl.lint.rules.jm006_encoding import RULE as ENCODING
 from journeyctl.lint.rules.jm007_not_a_map import RULE as NOT_A_MAP
 from journeyctl.lint.rules.jm012_wrong_type import RULE as WRONG_TYPE
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""PyYAML's loader on libyaml (C) when installed with it, else the pure-Python one."""
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
 
@@ -197,7 +198,7 @@ class _Builder:
         self.reached = 0  # the deepest nesting met so far below the current anchor
         self.marks = self.document.marks
         self.plain_values: dict[str, Any] = {}  # each plain scalar's text, read
-        self.parser = _Loader(text)
+        self.parser = LOADER(text)
         self.next_event = self.parser.get_event
 
     def run(self) -> None:

@@ -23,6 +23,7 @@ import yaml
 
 from journeyctl.core.findings import Finding
 from journeyctl.core.span import Span
+from journeyctl.lint.loader import LOADER
 from journeyctl.lint.rules.jm030_unused_disable import RULE as UNUSED_DISABLE
 
 _MARK = re.compile(r"#\s*journeyctl:\s*(?:disable|enable)")
@@ -31,7 +32,6 @@ _DIRECTIVE = re.compile(
     r"(?:\s*=\s*(?P<codes>[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*))?"
 )
 _END = 1 << 30
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +117,7 @@ def _comments(text: str, lines: list[str], marked: list[int]) -> Iterator[tuple[
     due = next(pending)  # the first marked line the gaps have not passed
     end_line = end_col = 0  # the furthest end of a token so far
     try:
-        for token in yaml.scan(text, Loader=_Loader):
+        for token in yaml.scan(text, Loader=LOADER):
             start = token.start_mark
             if start.line >= due:
                 yield from _gap_comments(

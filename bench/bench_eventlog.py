@@ -1,185 +1,164 @@
-"""Benchmark: `journeyctl discover` and the map overlay on a 1,000,000-case log, against pm4py.
+"""Benchmark: `journeyctl discover` and `--compare` on generated logs, against pm4py, as whole
+processes in the same run (interleaved, medians of `--repeat`), wall time, CPU and peak RSS.
 
-    .venv/bin/python bench/bench_eventlog.py [--cases 1000000]
+One command per figure (all of them without `--only`):
 
-Writes bench/out/eventlog-<cases>.csv (kept between runs) from a small journey map's Markov
-chain with vectorised numpy, then times whole processes: `journeyctl discover --format json`,
-pm4py (read_csv + format_dataframe + discover_dfg + get_variants, in `.venv-oracle`; skipped
-when that venv is missing) and `journeyctl discover --compare MAP`. Peak memory is each
-process's maximum resident set size (os.wait4).
+    .venv/bin/python bench/bench_eventlog.py --only bench     # 1 M cases, 7 activities
+    .venv/bin/python bench/bench_eventlog.py --only wide      # 5 M cases, 18 M events
+    .venv/bin/python bench/bench_eventlog.py --only long      # 1 M cases, traces up to 60
+    .venv/bin/python bench/bench_eventlog.py --only scaling   # s per M events: 1 M vs 5 M cases
+    .venv/bin/python bench/bench_eventlog.py --only parquet   # the long log as Parquet vs CSV
+    .venv/bin/python bench/bench_eventlog.py --only compare   # discover --compare on the 5 M log
+
+Logs are drawn by bench/loggen.py and kept in bench/out/. pm4py (read_csv + format_dataframe +
+discover_dfg + get_variants, tests/data/eventlog/pm4py_oracle.py) runs in `.venv-oracle`
+(scripts/setup.d/eventlog.sh makes it). Rows of figures not run are kept in the results file.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
+sys.path.insert(0, str(Path(__file__).parent))
+from loggen import KINDS, write_log, write_map
+from record import RESULTS, Row, record
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 ORACLE = ROOT / ".venv-oracle" / "bin" / "python"
 ORACLE_SCRIPT = ROOT / "tests" / "data" / "eventlog" / "pm4py_oracle.py"
-
-# The journey the log is drawn from: touchpoint -> (channel, {next: weight}).
-CHAIN = {
-    "ad": ("social", {"landing": 6, "search": 3, "exit": 1}),
-    "search": ("web", {"landing": 5, "compare": 4, "exit": 1}),
-    "landing": ("web", {"compare": 5, "cart": 3, "exit": 2}),
-    "compare": ("web", {"landing": 2, "cart": 4, "store": 2, "exit": 2}),
-    "store": ("store", {"buy": 5, "exit": 5}),
-    "cart": ("web", {"buy": 6, "compare": 1, "exit": 3}),
-    "buy": ("web", {}),
-}
-ENTRY = {"ad": 5, "search": 4, "landing": 1}
-GOAL = "buy"
+JOURNEYCTL = [sys.executable, "-m", "journeyctl"]
+PEAK_GOAL = 1.5  # GiB
+FIGURES = ("bench", "wide", "long", "scaling", "parquet", "compare")
+COMMAND = "python bench/bench_eventlog.py --only {}"
 
 
-def write_map(path: Path) -> None:
-    """The designed map for CHAIN, with one move (cart -> store) nobody will take."""
-    import yaml
-
-    tps = []
-    for tp, (channel, nxt) in CHAIN.items():
-        item = {"id": tp, "stage": "journey", "channel": channel, "engagement": "active"}
-        if nxt:
-            item["next"] = dict(nxt) | ({"store": 1} if tp == "cart" else {})
-        tps.append(item)
-    doc = {
-        "journeyctl": 1,
-        "journey": {
-            "id": "bench",
-            "name": "Benchmark journey",
-            "goal": {"touchpoints": [GOAL]},
-            "entry": ENTRY,
-        },
-        "stages": [{"id": "journey", "name": "Journey"}],
-        "channels": [{"id": c, "name": c} for c in sorted({c for c, _ in CHAIN.values()})],
-        "touchpoints": tps,
-    }
-    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+def log(kind: str, cases: int | None = None, suffix: str = ".csv") -> tuple[Path, int]:
+    """The log of `kind` (with `cases`), written on first use; (path, events)."""
+    spec = KINDS[kind] if cases is None else dataclasses.replace(KINDS[kind], cases=cases)
+    path = OUT / f"eventlog-{kind}-{spec.cases}{suffix}"
+    events = path.with_name(path.name + ".events")
+    if not path.exists() or not events.exists():
+        t0 = time.perf_counter()
+        events.write_text(str(write_log(path, spec)))
+        print(f"generated {path.name} in {time.perf_counter() - t0:.1f} s")
+    return path, int(events.read_text())
 
 
-def write_log(path: Path, cases: int, seed: int = 7) -> int:
-    """Walk `cases` customers through CHAIN at once; write the events as CSV. Returns events."""
-    rng = np.random.default_rng(seed)
-    names = list(CHAIN)
-    n = len(names)
-    exit_ = n
-    P = np.zeros((n, n + 1))
-    for i, tp in enumerate(names):
-        nxt = CHAIN[tp][1] or {"exit": 1}
-        total = sum(nxt.values())
-        for target, w in nxt.items():
-            P[i, exit_ if target == "exit" else names.index(target)] = w / total
-    cum = P.cumsum(axis=1)
-    start = np.array([ENTRY.get(t, 0) for t in names], dtype=float)
-    state = np.searchsorted(start.cumsum() / start.sum(), rng.random(cases), side="right")
-    case = np.arange(cases)
-    clock = rng.uniform(0, 90 * 86400, cases)  # seconds after 2026-01-01
-    parts = []
-    alive = np.ones(cases, dtype=bool)
-    while alive.any():
-        idx = np.flatnonzero(alive)
-        parts.append((case[idx], state[idx], clock[idx].copy()))
-        clock[idx] += rng.exponential(3600, idx.size)
-        u = rng.random(idx.size)
-        nxt = (u[:, None] > cum[state[idx]]).sum(axis=1)
-        state[idx] = np.minimum(nxt, n)
-        alive[idx] = nxt < exit_
-        state[~alive] = 0
-    cid = np.concatenate([p[0] for p in parts])
-    act = np.concatenate([p[1] for p in parts])
-    ts = np.concatenate([p[2] for p in parts])
-    order = np.lexsort((ts, cid))
-    cid, act, ts = cid[order], act[order], ts[order]
-    stamps = np.datetime_as_string(
-        np.datetime64("2026-01-01T00:00:00", "s") + ts.astype("timedelta64[s]"), unit="s"
-    )
-    channel = np.array([CHAIN[t][0] for t in names])[act]
-    labels = np.array(names)[act]
-    personas = np.array(["bargain-hunter", "researcher"])[cid % 2]
-    with path.open("w", encoding="utf-8") as f:
-        f.write("case_id,persona,touchpoint,stage,channel,screen,timestamp\n")
-        f.writelines(
-            f"c{c:07d},{p},{a},journey,{ch},pc,{s}Z\n"
-            for c, p, a, ch, s in zip(cid, personas, labels, channel, stamps, strict=True)
-        )
-    return len(cid)
-
-
-def timed(cmd: list[str]) -> tuple[float, float, float, int]:
-    """(wall s, CPU s, peak resident MiB, exit code) of one process, its output discarded."""
+def timed(cmd: list) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak resident GiB) of one process; its output discarded."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)  # fmt: skip
     _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t0
-    cpu = usage.ru_utime + usage.ru_stime
-    return seconds, cpu, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{cmd[:4]} failed: {proc.stderr.read().decode()[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 2**20
+
+
+def runs(cmds: dict[str, list], repeat: int) -> dict[str, tuple[float, float, float]]:
+    """Each command `repeat` times, interleaved (A, B, A, B); medians of wall, CPU and peak."""
+    got: dict[str, list] = {k: [] for k in cmds}
+    for _ in range(repeat):
+        for k, cmd in cmds.items():
+            got[k].append(timed(cmd))
+            w, c, m = got[k][-1]
+            print(f"  {k:28s} wall {w:6.2f} s  CPU {c:6.2f} s  peak {m:5.2f} GiB", flush=True)
+    return {k: tuple(statistics.median(x) for x in zip(*v, strict=True)) for k, v in got.items()}
+
+
+def pm4py(path: Path) -> list:
+    if not ORACLE.exists():
+        raise SystemExit("no .venv-oracle: run scripts/setup.d/eventlog.sh")
+    return [ORACLE, ORACLE_SCRIPT, path, "case_id", "touchpoint", "timestamp"]
+
+
+def discover(path: Path, *more) -> list:
+    return [*JOURNEYCTL, "discover", path, "-f", "json", *more]
+
+
+def against_pm4py(name: str, kind: str, what: str, repeat: int, peak: bool) -> Row:
+    path, events = log(kind)
+    print(f"{name}: {path.name}, {events:,} events")
+    r = runs({"journeyctl": discover(path), "pm4py": pm4py(path)}, repeat)
+    (w, _, m), (pw, _, pm) = r["journeyctl"], r["pm4py"]
+    goal = "≥ 10× faster" + (f", ≤ {PEAK_GOAL} GiB" if peak else "")
+    return Row(f"discover -f json, {what} ({events / 1e6:.1f} M events, CSV)",
+               COMMAND.format(name), f"{w:.1f} s, peak {m:.2f} GiB",
+               f"pm4py {pw:.1f} s, peak {pm:.2f} GiB", f"{pw / w:.1f}× faster", goal,
+               pw / w >= 10 and (not peak or m <= PEAK_GOAL))  # fmt: skip
+
+
+def scaling(repeat: int) -> Row:
+    (small, n1), (big, n5) = log("wide", 1_000_000), log("wide")
+    print(f"scaling: {n1:,} and {n5:,} events")
+    r = runs({"1 M cases": discover(small), "5 M cases": discover(big)}, repeat)
+    one, five = r["1 M cases"][0] / (n1 / 1e6), r["5 M cases"][0] / (n5 / 1e6)
+    return Row("discover, time per M events: 5 M cases against 1 M (wide log)",
+               COMMAND.format("scaling"), f"{five:.2f} s per M events at 5 M cases",
+               f"{one:.2f} s per M events at 1 M cases", f"{five / one:.2f} of the 1 M rate",
+               "≤ 1.00 of the 1 M rate", five <= one)  # fmt: skip
+
+
+def parquet(repeat: int) -> Row:
+    (csv, events), (pq, _) = log("long"), log("long", suffix=".parquet")
+    print(f"parquet: {events:,} events, TIMESTAMPTZ column")
+    r = runs({"parquet": discover(pq), "csv": discover(csv)}, repeat)
+    p, c = r["parquet"][0], r["csv"][0]
+    return Row("discover -f json, long log as Parquet (typed timestamps) against CSV",
+               COMMAND.format("parquet"), f"Parquet {p:.1f} s", f"CSV {c:.1f} s",
+               f"{p / c:.2f} of the CSV time", "≤ 1.00 of the CSV time", p <= c)  # fmt: skip
+
+
+def compare(repeat: int) -> Row:
+    path, events = log("wide")
+    jmap = OUT / "eventlog-wide-map.yaml"
+    write_map(jmap, KINDS["wide"])
+    print(f"compare: {path.name}, {events:,} events")
+    r = runs({"journeyctl --compare": discover(path, "--compare", jmap)}, repeat)
+    w, _, m = r["journeyctl --compare"]
+    return Row(f"discover --compare MAP, 5 M cases ({events / 1e6:.1f} M events)",
+               COMMAND.format("compare"), f"{w:.1f} s, peak {m:.2f} GiB",
+               f"budget {PEAK_GOAL} GiB", f"{m / PEAK_GOAL:.2f} of the budget",
+               f"≤ {PEAK_GOAL} GiB", m <= PEAK_GOAL)  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--only", choices=FIGURES, action="append")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each command (median)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    log = OUT / f"eventlog-{args.cases}.csv"
-    jmap = OUT / "eventlog-bench-map.yaml"
-    write_map(jmap)
-    if not log.exists():
-        t0 = time.perf_counter()
-        events = write_log(log, args.cases)
-        print(
-            f"generated {log.name}: {args.cases:,} cases, {events:,} events, "
-            f"{log.stat().st_size / 2**20:.0f} MiB in {time.perf_counter() - t0:.1f} s"
-        )
-    else:
-        events = sum(1 for _ in log.open("rb")) - 1
-        print(f"reusing {log.name}: {args.cases:,} cases, {events:,} events")
-    journeyctl = [sys.executable, "-m", "journeyctl"]
-    rows = [
-        ("journeyctl discover --format json", [*journeyctl, "discover", str(log), "-f", "json"])
-    ]
-    if ORACLE.exists():
-        rows.append(
-            (
-                "pm4py (read_csv, format, dfg, variants)",
-                [str(ORACLE), str(ORACLE_SCRIPT), str(log), "case_id", "touchpoint", "timestamp"],
-            )
-        )
-    else:
-        print("pm4py skipped: run scripts/setup.d/eventlog.sh to create .venv-oracle")
-    rows.append(
-        (
-            "journeyctl discover --compare MAP",
-            [*journeyctl, "discover", str(log), "--compare", str(jmap), "-f", "json"],
-        )
-    )
-    print(
-        f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
-        f"on {os.cpu_count()} cores (other work on the machine slows the wall times)"
-    )
-    wall, cpu = {}, {}
-    for label, cmd in rows:
-        wall[label], cpu[label], mib, code = timed(cmd)
-        print(
-            f"{label:40s} wall {wall[label]:6.2f} s  CPU {cpu[label]:6.2f} s  "
-            f"peak RSS {mib:6.0f} MiB  exit {code}"
-        )
-    ours, theirs = rows[0][0], rows[1][0] if len(rows) == 3 else None
-    if theirs:
-        print(
-            f"speed-up over pm4py: wall {wall[theirs] / wall[ours]:.1f}x, "
-            f"CPU {cpu[theirs] / cpu[ours]:.1f}x"
-        )
-    print(
-        f"overlay alone (compare run minus discover run): wall "
-        f"{wall[rows[-1][0]] - wall[ours]:.2f} s, CPU {cpu[rows[-1][0]] - cpu[ours]:.2f} s"
-    )
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    make = {
+        "bench": lambda n: against_pm4py("bench", "bench", "1 M cases, 7 activities", n, False),
+        "wide": lambda n: against_pm4py("wide", "wide", "5 M cases, 15 activities", n, True),
+        "long": lambda n: against_pm4py("long", "long", "1 M cases, traces ≤ 60", n, False),
+        "scaling": scaling,
+        "parquet": parquet,
+        "compare": compare,
+    }
+    rows = {name: make[name](args.repeat) for name in args.only or FIGURES}
+    every = [*_kept(set(rows)), *rows.values()]
+    record("eventlog", sorted(every, key=lambda r: FIGURES.index(r.command.rsplit(" ", 1)[-1])))
+
+
+def _kept(measured: set[str]) -> list[Row]:
+    """Rows of the results file for figures not measured in this run."""
+    path = RESULTS / "eventlog.json"
+    if not path.exists():
+        return []
+    old = [Row(**r) for r in json.loads(path.read_text(encoding="utf-8"))["rows"]]
+    return [r for r in old if r.command.rsplit(" ", 1)[-1] not in measured]
 
 
 if __name__ == "__main__":

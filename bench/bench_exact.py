@@ -5,14 +5,13 @@ Per size and kind (linear, cyclical; bench/mapgen.py `big_map_text`, two persona
 process each of `journeyctl simulate MAP --exact --runs 1000 -f json` and `journeyctl gaps MAP
 -f json`: wall and CPU seconds and peak RSS (the child's own, from wait4). Then, in this
 process, where the time goes: loading the map, `solve` (both personas, 3 cycles) and
-`find_gaps`.
+`find_gaps`. Records each whole process against the budget of 10 s and 1 GiB (there is no
+other tool to run beside it).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,22 +21,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from mapgen import big_map_text  # noqa: E402
+from measure import JOURNEYCTL, process  # noqa: E402
+from record import Row, budget_row, record  # noqa: E402
 
 from journeyctl.gaps import find_gaps  # noqa: E402
 from journeyctl.lint.load import load_map  # noqa: E402
 from journeyctl.markov.exact import solve  # noqa: E402
 
+BUDGET_S = 10.0
 
-def _process(*args: str) -> str:
-    """Wall s, CPU s and peak RSS of one journeyctl process."""
-    exe = Path(sys.executable).with_name("journeyctl")
-    wall = time.perf_counter()
-    proc = subprocess.Popen([str(exe), *args], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - wall
-    code = os.waitstatus_to_exitcode(status)
-    cpu = usage.ru_utime + usage.ru_stime
-    return f"{wall:6.2f} s wall {cpu:6.2f} s cpu {usage.ru_maxrss / 1024:6.0f} MB  exit {code}"
+
+def _row(what: str, n: int, kind: str, args: list[str]) -> Row:
+    run = process([*JOURNEYCTL, *args])
+    print(f"{n:>6} {kind:<8} {what:<18} {run}", flush=True)
+    benchmark = f"{what}, {n:,}-touchpoint {kind} map, 2 personas"
+    return budget_row(benchmark, f"python bench/bench_exact.py --sizes {n}", run, BUDGET_S)
 
 
 def _library(path: Path) -> str:
@@ -56,17 +54,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000, 20000])
     sizes = parser.parse_args().sizes
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             for cyclical in (False, True):
                 kind = "cyclical" if cyclical else "linear"
                 path = Path(tmp) / f"{kind}-{n}.yaml"
                 path.write_text(big_map_text(n, cyclical=cyclical), encoding="utf-8")
-                name = f"{n:>6} {kind:<8}"
-                sim = _process("simulate", str(path), "--exact", "--runs", "1000", "-f", "json")
-                print(f"{name} simulate --exact  {sim}", flush=True)
-                print(f"{name} gaps              {_process('gaps', str(path), '-f', 'json')}")
-                print(f"{name} library           {_library(path)}", flush=True)
+                simulate = ["simulate", str(path), "--exact", "--runs", "1000", "-f", "json"]
+                rows.append(_row("simulate --exact", n, kind, simulate))
+                rows.append(_row("gaps", n, kind, ["gaps", str(path), "-f", "json"]))
+                print(f"{n:>6} {kind:<8} library            {_library(path)}", flush=True)
+    record("exact", rows)
 
 
 if __name__ == "__main__":

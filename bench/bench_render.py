@@ -31,18 +31,19 @@ minutes and 1.1 GiB (still growing) at 9,697.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mapgen import map_text
+from measure import JOURNEYCTL, process
+from record import budget_row, record
 
-ROOT = Path(__file__).resolve().parent.parent
-JOURNEYCTL = ROOT / ".venv" / "bin" / "journeyctl"
+BUDGET_S = 20.0
+REPRODUCE = "python bench/bench_render.py --touchpoints {}"
+KEPT = ("flow -f svg", "swimlane -f pdf", "flow -f html")
+"""The runs the README's table shows (every run is printed)."""
 RUNS = [
     ("flow", "dot"),
     ("flow", "mermaid"),
@@ -60,21 +61,6 @@ RUNS = [
 ]
 
 
-def measure(args: list, timeout: float) -> tuple[float, float, int | None]:
-    """Seconds, peak MB (the process or any child it waited for) and exit code (None: timed
-    out) of one run."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = start + timeout
-    while (done := os.wait4(proc.pid, os.WNOHANG))[0] == 0:
-        if time.perf_counter() > deadline:
-            proc.kill()
-            done = os.wait4(proc.pid, 0)
-            return time.perf_counter() - start, done[2].ru_maxrss / 1024, None
-        time.sleep(0.02)
-    return time.perf_counter() - start, done[2].ru_maxrss / 1024, os.waitstatus_to_exitcode(done[1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--touchpoints", type=int, default=2000)
@@ -86,13 +72,18 @@ def main() -> None:
         text = map_text(1, stages=6, channels=8, touchpoints=args.touchpoints)
         path.write_text(text, "utf-8")
         print(f"map: {args.touchpoints} touchpoints, 6 stages, 8 channels, {len(text):,} bytes")
+        rows = []
         for view, fmt in RUNS:
             out = Path(tmp) / f"out.{fmt}"
-            command = [JOURNEYCTL, "render", path, "--view", view, "-f", fmt, "-o", out]
-            runs = [measure(command, args.timeout) for _ in range(args.repeat)]
-            seconds, mb, code = min(runs)
-            status = "timed out" if code is None else f"exit {code}"
-            print(f"{view:8s} {fmt:8s} {seconds:6.1f} s {mb:6.0f} MB  {status}")
+            command = [*JOURNEYCTL, "render", path, "--view", view, "-f", fmt, "-o", out]
+            run = min(
+                (process(command, timeout=args.timeout) for _ in range(args.repeat)),
+                key=lambda r: r.wall,
+            )
+            print(f"{view:8s} {fmt:8s} {run}", flush=True)
+            benchmark = f"render --view {view} -f {fmt}, {args.touchpoints:,} touchpoints"
+            rows.append(budget_row(benchmark, REPRODUCE.format(args.touchpoints), run, BUDGET_S))
+    record("render", [r for r in rows if r.benchmark.split(",")[0].endswith(KEPT)])
 
 
 if __name__ == "__main__":

@@ -1,30 +1,42 @@
-"""`journeyctl validate` against `check-jsonschema` on the same 1,000 maps, as whole processes.
+"""`journeyctl validate` against check-jsonschema, as whole processes, interleaved in one run.
+
+Figures (issue 18), both from one command:
+
+    .venv/bin/python bench/bench_validate_vs_check_jsonschema.py
+
+- 1,000 generated maps (~5 KiB, 21 touchpoints each), one in ten with an error, the folder
+  validated with the default `--jobs` (every usable core): median wall seconds of 3 runs each.
+  Goal: at least 10× faster than check-jsonschema on the same files.
+- One small map (the linear-purchase template): median CPU seconds (user + system) of 15 runs
+  each. Goal: at most half check-jsonschema's.
 
 journeyctl does more (YAML safety checks, schema and 20 journey-logic rules); check-jsonschema
-only checks the schema that `journeyctl schema` prints. Goal: journeyctl in at most half the
-time. check-jsonschema is installed from PyPI into its own venv (bench/out/venv-cjs).
-
-Run: .venv/bin/python bench/bench_validate_vs_check_jsonschema.py
+only checks the schema `journeyctl schema` prints (`--schemafile`). It is installed from PyPI
+into its own venv (bench/out/venv-cjs) on first use. journeyctl's bytecode is compiled first, as
+an installed package's is (an editable install under PYTHONDONTWRITEBYTECODE has none). The
+maps are written to bench/out/validate-maps/.
 """
 
 from __future__ import annotations
 
+import compileall
 import random
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 import venv
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from mapgen import write_maps
+from measure import JOURNEYCTL, MIB, Run, process
+from record import Row, record
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / "bench" / "out" / "venv-cjs"
-JOURNEYCTL = [sys.executable, "-m", "journeyctl"]
-REPEAT = 3
+OUT = ROOT / "bench" / "out"
+VENV = OUT / "venv-cjs"
+SMALL = ROOT / "journeyctl" / "templates" / "linear-purchase.yaml"
+COMMAND = ".venv/bin/python bench/bench_validate_vs_check_jsonschema.py"
 ERRORS = (  # (replace this, with that) in one map in ten: schema and logic errors
     ("    engagement: active\n", "    engagement: activ\n"),
     ("    stage: s1\n", "    stage: s9\n"),
@@ -45,6 +57,8 @@ def check_jsonschema() -> Path:
 
 def make_maps(folder: Path) -> list[Path]:
     """1,000 generated maps (~21 touchpoints each); one in ten with an error."""
+    for old in folder.glob("*.yaml"):
+        old.unlink()
     paths = write_maps(folder, 1000)
     rng = random.Random(7)
     for path in paths[::10]:
@@ -54,35 +68,76 @@ def make_maps(folder: Path) -> list[Path]:
     return paths
 
 
-def timed(cmd: list, cwd: Path) -> tuple[float, int]:
-    """Median wall seconds of `cmd` over REPEAT runs, and its exit code."""
-    walls, code = [], 0
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        proc = subprocess.run([str(c) for c in cmd], capture_output=True, cwd=cwd)
-        walls.append(time.perf_counter() - start)
-        code = proc.returncode
-        if code not in (0, 1):
-            raise SystemExit(f"{cmd[0]} failed ({code}): {proc.stderr.decode()[-2000:]}")
-    return statistics.median(walls), code
+def interleaved(commands: dict[str, list], repeat: int, cwd: Path) -> dict[str, list[Run]]:
+    """Each command run `repeat` times, taking turns (A, B, A, B, …); exit 0 or 1 expected."""
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, cmd in commands.items():
+            run = process(cmd, cwd=cwd)
+            if run.code not in (0, 1):
+                raise SystemExit(f"{name} failed: {run} ({' '.join(map(str, cmd))})")
+            runs[name].append(run)
+    return runs
+
+
+def median(runs: list[Run], what: str) -> float:
+    return statistics.median(getattr(r, what) for r in runs)
 
 
 def main() -> None:
     cjs = check_jsonschema()
     version = subprocess.run([cjs, "--version"], capture_output=True, text=True).stdout.strip()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "maps"
-        paths = make_maps(folder)
-        schema = Path(tmp) / "journeyctl.schema.json"
-        subprocess.run([*JOURNEYCTL, "schema", "-o", schema], check=True)
-        ours, our_code = timed([*JOURNEYCTL, "validate", folder], cwd=Path(tmp))
-        theirs, their_code = timed(
-            [cjs, "--schemafile", schema, *(p.relative_to(tmp) for p in paths)], cwd=Path(tmp)
-        )
-    print(f"1,000 maps, 1 in 10 with an error; median of {REPEAT} whole-process runs")
-    print(f"  journeyctl validate DIR           {ours:6.2f} s  (exit {our_code})")
-    print(f"  {version:<33} {theirs:6.2f} s  (exit {their_code})")
-    print(f"  ratio journeyctl / check-jsonschema: {ours / theirs:.2f} (goal ≤ 0.50)")
+    compileall.compile_dir(ROOT / "journeyctl", quiet=1)
+    folder = OUT / "validate-maps"
+    paths = make_maps(folder)
+    schema = OUT / "journeyctl.schema.json"
+    subprocess.run([*JOURNEYCTL, "schema", "-o", schema], check=True)
+    names = [p.relative_to(OUT) for p in paths]
+    many = interleaved(
+        {
+            "journeyctl": [*JOURNEYCTL, "validate", folder],
+            "cjs": [cjs, "--schemafile", schema, *names],
+        },
+        3,
+        OUT,
+    )
+    small = interleaved(
+        {
+            "journeyctl": [*JOURNEYCTL, "validate", SMALL],
+            "cjs": [cjs, "--schemafile", schema, SMALL],
+        },
+        15,
+        OUT,
+    )
+    ours, theirs = median(many["journeyctl"], "wall"), median(many["cjs"], "wall")
+    our_cpu, their_cpu = median(small["journeyctl"], "cpu"), median(small["cjs"], "cpu")
+
+    def peak(runs: list[Run]) -> str:
+        return f"peak {max(r.peak for r in runs) / MIB:.0f} MiB"
+
+    rows = [
+        Row(
+            "validate 1,000 maps (1 in 10 with an error), whole process, default --jobs",
+            COMMAND,
+            f"{ours:.2f} s wall, {median(many['journeyctl'], 'cpu'):.1f} s CPU, "
+            f"{peak(many['journeyctl'])}",
+            f"{version}: {theirs:.1f} s wall, {median(many['cjs'], 'cpu'):.1f} s CPU, "
+            f"{peak(many['cjs'])}",
+            f"{theirs / ours:.1f}× faster",
+            "≥ 10× faster (wall)",
+            theirs / ours >= 10,
+        ),
+        Row(
+            f"validate one small map ({SMALL.name}), whole process",
+            COMMAND,
+            f"{our_cpu * 1000:.0f} ms CPU, {peak(small['journeyctl'])}",
+            f"{version}: {their_cpu * 1000:.0f} ms CPU, {peak(small['cjs'])}",
+            f"{our_cpu / their_cpu:.2f} of its CPU time",
+            "≤ 0.50 of check-jsonschema's CPU time",
+            our_cpu <= their_cpu / 2,
+        ),
+    ]
+    record("validate", rows)
 
 
 if __name__ == "__main__":

@@ -1,17 +1,22 @@
-"""Big maps load and validate fast, and the fast path gives exactly what the slow one gave:
+"""Big maps load and validate fast, and the fast paths give exactly what the slow ones gave:
 the disable-comment scan looks only at lines that hold a directive, held here to the plain
-definition (every comment between the YAML scanner's tokens) on many texts."""
+definition (every comment between the YAML scanner's tokens) on many texts; the native schema
+verdict (jsonschema-rs) is jsonschema's on many mutated maps."""
 
 from __future__ import annotations
 
+import copy
+import functools
+import math
+import operator
 import sys
 
 import yaml
 from conftest import ROOT, run_limited
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journeyctl.lint import suppressions
+from journeyctl.lint import loader, schema, suppressions
 
 sys.path.insert(0, str(ROOT / "bench"))
 from mapgen import big_map_text, map_text
@@ -88,3 +93,89 @@ def test_the_directive_scan_finds_what_a_whole_scan_finds(base, inserts):
     marked = [n for n, line in enumerate(lines) if suppressions._MARK.search(line)]
     expected = [(n, c) for n, c in _every_comment(text) if n - 1 in marked]
     assert list(suppressions._comments(text, lines, marked) if marked else []) == expected
+
+
+def _paths(node, at: tuple = ()):
+    """The path of every value in `node` below its top."""
+    if isinstance(node, dict):
+        items = node.items()
+    elif isinstance(node, list):
+        items = enumerate(node)
+    else:
+        return
+    for key, value in items:
+        yield (*at, key)
+        yield from _paths(value, (*at, key))
+
+
+_BASES = [
+    loader.load_bytes(text.encode(), "base.yaml").document.data
+    for text in (
+        *(p.read_text(encoding="utf-8") for p in sorted((ROOT / "maps").rglob("*.yaml"))),
+        big_map_text(12, cyclical=True),
+    )
+]
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.sampled_from([0, 1, -1, 10, 2**63, 2**64, -(2**63) - 1, 2**80, 1e12, 1.0, -0.0, 1e308]),
+    st.floats(),
+    st.text(max_size=8),
+    st.sampled_from(["exit", "exit2", "a", "a\n", "é", "١", "tp-0-0", "linear", "lognormal"]),
+    st.sampled_from(["smartphone", "owned", "active", "brand", "passive", "s1", ""]),
+)
+_ALIKE = {  # values of the kind a map holds at a place: these keep a map valid more often
+    "number": st.integers() | st.floats() | st.sampled_from([0, -0.0, 1e-300, 10, 10.0, 2**64]),
+    "text": st.text(max_size=8) | st.sampled_from(["exit", "a\n", "x.y_z-1", "-x", "١", ""]),
+}
+_KEYS = st.text(max_size=6) | st.sampled_from(["id", "name", "weight", "hours", "next", "stage"])
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(_KEYS | st.integers(0, 3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _differ_only_as_known(data) -> bool:
+    """Whether `data` holds what jsonschema-rs refuses and jsonschema takes: a NaN or infinite
+    number, or a text ending in a line break (Python's `$` matches before it)."""
+    if isinstance(data, dict):
+        return any(_differ_only_as_known(k) or _differ_only_as_known(v) for k, v in data.items())
+    if isinstance(data, list):
+        return any(_differ_only_as_known(v) for v in data)
+    if isinstance(data, float):
+        return not math.isfinite(data)
+    return isinstance(data, str) and data.endswith("\n")
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(range(len(_BASES))), st.data())
+def test_jsonschema_rs_judges_mutated_maps_as_jsonschema_does(base, draw):
+    """The native verdict is the one jsonschema gives on the same (inlined) schema; where they
+    differ, only on known values, jsonschema-rs is the stricter (its refusals are checked
+    again by jsonschema), so no document it passes has a jsonschema error."""
+    data = copy.deepcopy(_BASES[base])
+    for _ in range(draw.draw(st.integers(1, 3))):
+        paths = list(_paths(data))
+        if not paths:
+            break
+        *above, key = draw.draw(st.sampled_from(paths))
+        parent = functools.reduce(operator.getitem, above, data)
+        action = draw.draw(st.sampled_from(["alike", "replace", "delete", "add"]))
+        kind = "text" if isinstance(parent[key], str) else "number"
+        if action == "alike" and not isinstance(parent[key], bool | list | dict):
+            parent[key] = draw.draw(_ALIKE[kind])
+        elif action in ("alike", "replace"):
+            parent[key] = draw.draw(_VALUES)
+        elif action == "delete":
+            del parent[key]
+        elif isinstance(parent, dict):
+            parent[draw.draw(_KEYS)] = draw.draw(_VALUES)
+        else:
+            parent.insert(key, draw.draw(_VALUES))
+    native = schema._passes(data)
+    valid = next(schema._validator().iter_errors(data), None) is None
+    assert native == valid or (valid and _differ_only_as_known(data)), data

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from functools import cache
 
 from conftest import ROOT
 
@@ -89,3 +90,45 @@ def test_python_dash_m_runs_the_cli():
         text=True,
     )
     assert proc.returncode == 0 and "0 errors" in proc.stdout
+
+
+def test_a_clean_run_imports_neither_jsonschema_nor_a_process_pool():
+    """jsonschema explains errors: a clean map never needs it (nor a pool for three files)."""
+    code = (
+        "import sys; from journeyctl.cli import run; "
+        "code = run(['validate', 'maps/treadmill.yaml']); "
+        "print(code, [m for m in ('jsonschema', 'concurrent.futures') if m in sys.modules])"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.stdout.splitlines()[-1] == "0 []", proc.stderr
+
+
+ODD = {  # jsonschema-rs refuses a NaN as a number, and a line break before a pattern's `$`
+    "nan.yaml": "channel_affinity: {web: .nan}",
+    "line-break.yaml": 'channel_affinity: {"web\\n": 1}',
+    "number-key.yaml": "channel_affinity: {7: 1}",  # and it takes only text as keys
+}
+"""Catalogues with values the two validators judge differently, or jsonschema-rs cannot take."""
+
+
+def test_without_jsonschema_rs_the_findings_are_the_same(cli, tmp_path, monkeypatch):
+    from journeyctl.lint import schema
+
+    assert schema._native() is not None  # installed: the fast verdict is in use
+    head = "journeyctl: 1\nchannels: [{id: web, name: Web}]\npersonas:\n  - id: p\n    name: P\n"
+    for name, affinity in ODD.items():
+        (tmp_path / name).write_text(f"{head}    {affinity}\n", encoding="utf-8")
+    runs = [CASES / "invalid", CASES / "valid", ROOT / "maps", tmp_path]
+    fast = [cli("validate", path, "-f", "json", "-j", "1").out for path in runs]
+    monkeypatch.setitem(sys.modules, "jsonschema_rs", None)  # `import jsonschema_rs` fails
+    monkeypatch.setattr(schema, "_native", cache(schema._native.__wrapped__))
+    assert schema._native() is None
+    slow = [cli("validate", path, "-f", "json", "-j", "1").out for path in runs]
+    assert fast == slow
+    found = {(f["file"].rsplit("/", 1)[-1], f["code"]) for f in json.loads(fast[-1])["findings"]}
+    # jsonschema passes all three, as before: a number out of range, then the logic rules
+    assert found == {
+        ("nan.yaml", "JM013"),
+        ("line-break.yaml", "JM114"),
+        ("number-key.yaml", "JM114"),
+    }

@@ -19,7 +19,9 @@ def simulate(
     seed: int = options.SEED,
     format: str = options.SIMULATE_FORMAT,
     events: Path | None = typer.Option(
-        None, "--events", help="Write every visit as CSV here (an existing file needs --force)."
+        None,
+        "--events",
+        help="Write every visit here: .csv, .csv.gz or .parquet (an existing file needs --force).",
     ),
     force: bool = options.force("the --events file"),
     exact: bool = typer.Option(False, "--exact", help="Add exact Markov-chain figures."),
@@ -38,7 +40,10 @@ def simulate(
     jmap = load_map(map)
     names = _personas(jmap, persona)
     if events is not None:  # refused before the walks, not after
+        from journeyctl.markov.events import log_format
+
         check_writable(events, owned=True, force=force, inputs=jmap.files)
+        log_format(events)
     if output is not None:
         check_writable(output, inputs=jmap.files)
     walk = functools.partial(_walk, jmap, names, runs=runs, seed=seed, cycles=cycles,
@@ -78,7 +83,7 @@ def _walk(jmap, names: list[str | None], log, *, runs: int, seed: int, cycles: i
 
 
 def _walk_to_events(path: Path, jmap, force: bool, walk) -> list:
-    """`walk` with every visit streamed to the CSV file at `path`, and a note of how many."""
+    """`walk` with every visit streamed to the event log at `path`, and a note of how many."""
     from journeyctl.cli.output import stderr
     from journeyctl.markov.events import event_log
 

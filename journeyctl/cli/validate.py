@@ -38,6 +38,12 @@ def validate(
     no_dependents: bool = typer.Option(
         False, "--no-dependents", help="Do not also check the maps that include a named catalogue."
     ),
+    jobs: int | None = options.count(
+        None,
+        "--jobs",
+        "-j",
+        help="Check files in this many processes (default: the usable cores; 1: in this one).",
+    ),
 ) -> int:
     """Check maps: YAML, schema and journey-logic rules.
 
@@ -49,6 +55,7 @@ def validate(
     from journeyctl.cli.output import machine_output, report_output
     from journeyctl.lint import config as configuration
     from journeyctl.lint.engine import lint
+    from journeyctl.lint.parallel import usable_cores
     from journeyctl.lint.reporters import get_reporter
 
     if format == "auto":
@@ -60,7 +67,14 @@ def validate(
     settings = configuration.load(config).with_overrides(
         select, ignore, "warning" if strict else fail_level
     )
-    report = lint(paths, config=settings, skip_non_maps=skip_non_maps, dependents=not no_dependents)
+    report = lint(
+        paths,
+        config=settings,
+        skip_non_maps=skip_non_maps,
+        dependents=not no_dependents,
+        jobs=jobs or usable_cores(),
+        maps=False,
+    )
     reporter = get_reporter(format, settings.fail_level)
     opened = machine_output if reporter.machine else report_output  # a stream or a console
     with opened(output, inputs=(*report.files, config)) as out:

@@ -49,3 +49,13 @@ def listing(names: list[str], shown: int = 20) -> str:
     may have a million activities, and any name ESC characters)."""
     text = ", ".join(printable(n) for n in names[:shown])
     return text + (f" and {len(names) - shown:,} more" if len(names) > shown else "")
+
+
+def sql_literal(text: str) -> str:
+    """`text` as an SQL string literal (a file path in a query, say)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_ident(name: str) -> str:
+    """`name` as an SQL identifier (a column named by a log, say)."""
+    return '"' + name.replace('"', '""') + '"'

@@ -1,11 +1,15 @@
-"""Reading a log within a byte limit: gzip is counted after decompression (a 10 MB `.gz` can
-expand to terabytes), and XES between two tags."""
+"""Reading a log within bounds: bytes read (gzip counted after decompression: a 10 MB `.gz` can
+expand to terabytes; XES between two tags), and the engine's memory (it spills to disk)."""
 
 from __future__ import annotations
 
 import gzip
 import os
 import re
+import secrets
+import shutil
+import tempfile
+import weakref
 from pathlib import Path
 from typing import IO
 
@@ -19,20 +23,46 @@ a 10 MB `.gz` can expand to terabytes."""
 MAX_XML_ELEMENT = 4 << 20
 """The most bytes between two XML tags: an attribute or text larger than this is refused (and
 expat, rescanning an unfinished tag on each read, slows down with its size)."""
+MEMORY_ENV = "JOURNEYCTL_MEMORY"
+DEFAULT_MEMORY = 1 << 30
+"""The engine's memory limit unless MEMORY_ENV says otherwise: beyond it, DuckDB spills to a
+temporary folder, so a log of any size is read in bounded memory."""
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 
 
 def max_log_bytes() -> int:
     """The byte limit on a log: MAX_BYTES_ENV (`8G`, `500M`, bytes), else DEFAULT_MAX_BYTES."""
-    text = os.environ.get(MAX_BYTES_ENV, "").strip()
+    return _size(MAX_BYTES_ENV, DEFAULT_MAX_BYTES)
+
+
+def _size(env: str, default: int) -> int:
+    text = os.environ.get(env, "").strip()
     if not text:
-        return DEFAULT_MAX_BYTES
+        return default
     m = re.fullmatch(r"(\d+)\s*([kmgt]?)i?b?", text.lower())
     if not m or int(m[1]) == 0:
-        raise RequestError(
-            f"{MAX_BYTES_ENV}={printable(text)!r} is no size; give bytes or e.g. 500M, 8G"
-        )
+        raise RequestError(f"{env}={printable(text)!r} is no size; give bytes or e.g. 500M, 8G")
     return int(m[1]) * _UNITS[m[2]]
+
+
+def connect():
+    """A DuckDB connection in UTC, on every core, within MEMORY_ENV (default 1 GiB): beyond it
+    DuckDB spills to a folder of its own in the system's temporary folder (never the user's
+    project), made only when needed and removed when the connection closes or Python exits."""
+    import duckdb
+
+    spill = Path(tempfile.gettempdir()) / f"journeyctl-spill-{os.getpid()}-{secrets.token_hex(4)}"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    con = duckdb.connect(
+        config={
+            "memory_limit": f"{_size(MEMORY_ENV, DEFAULT_MEMORY) >> 20}MiB",
+            "temp_directory": str(spill),
+            "threads": cores or 1,
+        }
+    )
+    con.execute("SET TimeZone = 'UTC'")
+    weakref.finalize(con, shutil.rmtree, spill, ignore_errors=True)
+    return con
 
 
 def too_large(path: Path, limit: int) -> InputError:

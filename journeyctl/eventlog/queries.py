@@ -1,8 +1,9 @@
 """Every aggregation over an event log, written once in SQL (DuckDB today, any SQL engine later).
 
-They read `events(case_id, activity, ts, utc_offset, channel, screen, persona)` (see readers)
-through `steps`: each event with its successor in its case, ordered by timestamp, ties by file
-row. Results are sorted so that output is deterministic.
+They read `events(case_id, activity, ts, channel, screen, persona)` (see readers) through
+`steps`: each event with its successor in its case, ordered by timestamp, ties by file row, the
+case named by the row of its first event (no text). Results are sorted so that output is
+deterministic.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ from dataclasses import dataclass
 
 STEPS_SQL = """
 CREATE OR REPLACE TEMP TABLE {steps} AS
-SELECT case_id, activity, ts, row,
-       row_number() OVER w AS pos,
+SELECT CAST(first_value(row) OVER w AS {int}) AS case_row, activity, ts,
+       CAST(row AS {int}) AS row,
+       CAST(row_number() OVER w AS {int}) AS pos,
        lead(activity) OVER w AS next_activity,
-       lead(ts) OVER w AS next_ts,
-       lag(row) OVER w AS prev_row
+       lag(row) OVER w > row AS late
 FROM (SELECT case_id, activity, ts, {row} AS row FROM {events})
 WINDOW w AS (PARTITION BY case_id ORDER BY ts, row)
 """
+"""The step table: a case is its `case_row` (the file row of its first event in time), so the
+table holds no case id text; `late` marks an event that stands after a later one in the file."""
 
 
 @dataclass(frozen=True)
@@ -53,17 +56,23 @@ class Dwell:
 
 def build_steps(con, events: str = "events", steps: str = "steps", row: str = "rowid + 1") -> None:
     """Create `steps` from `events` (the one window the other queries read); `row` is the
-    1-based file row (`rowid + 1` for a table loaded in file order)."""
-    con.execute(STEPS_SQL.format(events=events, steps=steps, row=row))
+    1-based file row (`rowid + 1` for a table loaded in file order). Rows and positions are
+    4-byte integers unless the table has 2**32 rows or more."""
+    (rows,) = con.execute(f"SELECT count(*) FROM {events}").fetchone()
+    int_type = "UINTEGER" if rows < 1 << 32 else "UBIGINT"
+    con.execute(STEPS_SQL.format(events=events, steps=steps, row=row, int=int_type))
     con.execute(f"DROP TABLE IF EXISTS {steps}_variants")
 
 
-def out_of_order(con, steps: str = "steps") -> LateEvents:
-    """Cases whose events stand out of time order in the file."""
-    n, case, row = con.execute(
-        f"""SELECT count(DISTINCT case_id), arg_min(case_id, row), min(row)
-        FROM {steps} WHERE prev_row > row"""
+def out_of_order(con, steps: str = "steps", events: str = "events") -> LateEvents:
+    """Cases whose events stand out of time order in the file (the first one's id looked up in
+    `events` by its row)."""
+    n, row = con.execute(
+        f"SELECT count(DISTINCT case_row), min(row) FROM {steps} WHERE late"
     ).fetchone()
+    if not n:
+        return LateEvents(0)
+    (case,) = con.execute(f"SELECT case_id FROM {events} WHERE rowid = ?", [row - 1]).fetchone()
     return LateEvents(n, case, row)
 
 
@@ -74,8 +83,9 @@ def summary(con, steps: str = "steps", events: str = "events") -> Summary:
         FROM {steps}"""
     ).fetchone()
     channels = con.execute(
-        f"""SELECT channel, count(*)::BIGINT AS n FROM {events}
-        WHERE channel IS NOT NULL AND trim(channel) <> '' GROUP BY ALL ORDER BY n DESC, channel"""
+        f"""SELECT channel, n
+        FROM (SELECT channel, count(*)::BIGINT AS n FROM {events} GROUP BY ALL)
+        WHERE channel IS NOT NULL AND trim(channel) <> '' ORDER BY n DESC, channel"""
     ).fetchall()
     return Summary(cases, n, activities, first, last, tuple(channels))
 
@@ -103,12 +113,16 @@ def end_counts(con, steps: str = "steps") -> list[tuple[str, int]]:
     ).fetchall()
 
 
+MAX_KEYS = 8
+"""Packed keys per trace at most (200 steps of 20 activities); longer traces group lists."""
+
+
 def _variant_table(con, steps: str, packed: bool | None = None) -> str:
     """`{steps}_variants(trace, n)`: each distinct activity sequence with its cases (cached).
 
-    When every trace fits, a trace is packed exactly into one HUGEINT (activity codes of b bits
-    at position × b), which DuckDB groups by plain sums, several times faster than ordered
-    lists; longer traces (or `packed=False`) use `list(activity ORDER BY pos)`.
+    A trace is packed exactly into a few HUGEINTs (activity codes of b bits, 126 // b positions
+    in each), which DuckDB groups by plain sums, several times faster than ordered lists; when a
+    trace needs more than MAX_KEYS of them (or `packed=False`), `list(activity ORDER BY pos)`.
     """
     table = f"{steps}_variants"
     if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchone()[
@@ -119,13 +133,15 @@ def _variant_table(con, steps: str, packed: bool | None = None) -> str:
         f"SELECT count(DISTINCT activity), max(pos) FROM {steps}"
     ).fetchone()
     bits = max(1, int(kinds).bit_length())
+    per = 126 // bits
+    keys = range(-(-longest // per))
     if packed is None:
-        packed = bits * longest <= 126
+        packed = len(keys) <= MAX_KEYS
     if not packed:
         con.execute(
             f"""CREATE TEMP TABLE {table} AS
             SELECT trace, count(*)::BIGINT AS n FROM (
-                SELECT list(activity ORDER BY pos) AS trace FROM {steps} GROUP BY case_id)
+                SELECT list(activity ORDER BY pos) AS trace FROM {steps} GROUP BY case_row)
             GROUP BY trace"""
         )
         return table
@@ -134,16 +150,22 @@ def _variant_table(con, steps: str, packed: bool | None = None) -> str:
         SELECT activity, CAST(row_number() OVER (ORDER BY activity) AS HUGEINT) AS code
         FROM (SELECT DISTINCT activity FROM {steps})"""
     )
+    sums = ", ".join(
+        f"sum(c.code << CAST({bits} * ((pos - 1) % {per}) AS INTEGER)) "
+        f"FILTER (WHERE (pos - 1) // {per} = {k}) AS k{k}"
+        for k in keys
+    )
+    columns = ", ".join(f"k{k}" for k in keys)
     con.execute(
         f"""CREATE TEMP TABLE {table} AS
         WITH keys AS (
-            SELECT len, key, count(*)::BIGINT AS n FROM (
-                SELECT case_id, count(*) AS len,
-                       sum(c.code << CAST({bits} * (pos - 1) AS INTEGER)) AS key
-                FROM {steps} s JOIN {steps}_codes c USING (activity) GROUP BY case_id)
-            GROUP BY len, key),
+            SELECT len, [{columns}] AS key, count(*)::BIGINT AS n FROM (
+                SELECT case_row, count(*) AS len, {sums}
+                FROM {steps} s JOIN {steps}_codes c USING (activity) GROUP BY case_row)
+            GROUP BY len, {columns}),
         codes AS (SELECT list(activity ORDER BY code) AS names FROM {steps}_codes)
-        SELECT [names[CAST((key >> CAST({bits} * i AS INTEGER)) & {(1 << bits) - 1} AS INTEGER)]
+        SELECT [names[CAST((key[i // {per} + 1] >> CAST({bits} * (i % {per}) AS INTEGER))
+                           & {(1 << bits) - 1} AS INTEGER)]
                 FOR i IN range(len)] AS trace, n
         FROM keys, codes"""
     )
@@ -165,12 +187,15 @@ def variant_count(con, steps: str = "steps") -> int:
 
 
 def dwell(con, steps: str = "steps") -> list[Dwell]:
-    """Median and 90th percentile of the time to the next event, per activity."""
+    """Median and 90th percentile of the time to the next event, per activity (the next
+    event's time found here: `steps` does not hold it, to stay small)."""
     rows = con.execute(
         f"""SELECT activity, count(*)::BIGINT,
                quantile_cont(h, 0.5), quantile_cont(h, 0.9)
-        FROM (SELECT activity, (epoch(next_ts) - epoch(ts)) / 3600.0 AS h
-              FROM {steps} WHERE next_ts IS NOT NULL)
+        FROM (SELECT activity, (epoch(next_ts) - epoch(ts)) / 3600.0 AS h FROM (
+                  SELECT activity, ts, lead(ts) OVER (PARTITION BY case_row ORDER BY pos) AS next_ts
+                  FROM {steps})
+              WHERE next_ts IS NOT NULL)
         GROUP BY activity ORDER BY activity"""
     ).fetchall()
     return [Dwell(a, n, float(m), float(p)) for a, n, m, p in rows]
@@ -188,8 +213,8 @@ def values_by_activity(con, column: str, events: str = "events") -> dict[str, li
     """Activity to the values of `column` seen with it, most frequent first."""
     rows = con.execute(
         f"""SELECT activity, list({column} ORDER BY n DESC, {column}) FROM (
-            SELECT activity, {column}, count(*) AS n FROM {events}
-            WHERE {column} IS NOT NULL AND trim({column}) <> '' GROUP BY ALL)
+            SELECT * FROM (SELECT activity, {column}, count(*) AS n FROM {events} GROUP BY ALL)
+            WHERE {column} IS NOT NULL AND trim({column}) <> '')
         GROUP BY activity ORDER BY activity"""
     ).fetchall()
     return {a: list(v) for a, v in rows}
@@ -215,8 +240,8 @@ def project(con, mapping: dict[str, str], steps: str = "msteps") -> list[tuple[s
     """Build `steps` from the events whose activity `mapping` names, as touchpoint ids.
 
     When every activity is mapped, the order of `steps` holds and its activities are only
-    renamed; else the mapped events are ordered anew. Returns the (activity, events) left out,
-    most events first.
+    renamed (a view: nothing copied); else the mapped events are ordered anew. Returns the
+    (activity, events) left out, most events first.
     """
     con.execute("CREATE OR REPLACE TEMP TABLE tp_map (activity VARCHAR, touchpoint VARCHAR)")
     if mapping:
@@ -225,6 +250,8 @@ def project(con, mapping: dict[str, str], steps: str = "msteps") -> list[tuple[s
         """SELECT activity, count(*)::BIGINT AS n FROM events
         WHERE activity NOT IN (SELECT activity FROM tp_map) GROUP BY ALL ORDER BY n DESC, 1"""
     ).fetchall()
+    con.execute(f"DROP VIEW IF EXISTS {steps}")
+    con.execute(f"DROP TABLE IF EXISTS {steps}")
     if left_out:
         con.execute(
             """CREATE OR REPLACE TEMP TABLE mapped AS
@@ -234,9 +261,9 @@ def project(con, mapping: dict[str, str], steps: str = "msteps") -> list[tuple[s
         build_steps(con, "mapped", steps, row="row")
     else:
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE {steps} AS
-            SELECT s.case_id, a.touchpoint AS activity, s.ts, s.row, s.pos,
-                   b.touchpoint AS next_activity, s.next_ts, s.prev_row
+            f"""CREATE TEMP VIEW {steps} AS
+            SELECT s.case_row, a.touchpoint AS activity, s.ts, s.row, s.pos,
+                   b.touchpoint AS next_activity, s.late
             FROM steps s JOIN tp_map a ON s.activity = a.activity
             LEFT JOIN tp_map b ON s.next_activity = b.activity"""
         )
@@ -262,7 +289,7 @@ def case_outcomes(
     after_goal = "goal_pos IS NOT NULL AND bad_pos >= goal_pos" if linear else "FALSE"
     return con.execute(
         f"""WITH moves AS (
-            SELECT s.case_id, s.pos, s.row, s.activity, s.next_activity,
+            SELECT s.case_row, s.pos, s.activity, s.next_activity,
                    g.touchpoint IS NOT NULL AS is_goal,
                    d.source IS NOT NULL OR (g.touchpoint IS NOT NULL AND s.next_activity IS NULL)
                        AS designed,
@@ -273,23 +300,13 @@ def case_outcomes(
                 ON d.source = s.activity AND d.target = coalesce(s.next_activity, 'exit')
             LEFT JOIN designed e ON s.pos = 1 AND e.source = '{ENTRY}' AND e.target = s.activity),
         cases AS (
-            SELECT case_id, any_value(row) FILTER (WHERE pos = 1) AS first_row,
+            SELECT case_row,
                    any_value(activity) FILTER (WHERE next_activity IS NULL) AS last,
                    min(pos) FILTER (WHERE is_goal) AS goal_pos,
                    min(pos) FILTER (WHERE NOT designed) AS bad_pos,
                    bool_and(entry_ok) AS entry_ok
-            FROM moves GROUP BY case_id)
+            FROM moves GROUP BY case_row)
         SELECT e.persona AS segment, last, goal_pos IS NOT NULL AS reached,
                entry_ok AND (bad_pos IS NULL OR {after_goal}) AS follows, count(*)::BIGINT
-        FROM cases c JOIN events e ON e.rowid = c.first_row - 1 GROUP BY ALL ORDER BY ALL"""
+        FROM cases c JOIN events e ON e.rowid = c.case_row - 1 GROUP BY ALL ORDER BY ALL"""
     ).fetchall()
-
-
-def literal(text: str) -> str:
-    """`text` as an SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def ident(name: str) -> str:
-    """`name` as an SQL identifier (a column named by the log, say)."""
-    return '"' + name.replace('"', '""') + '"'

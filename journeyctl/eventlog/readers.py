@@ -1,9 +1,10 @@
 """Read event logs (CSV, Parquet, XES) into a DuckDB table of normalised columns.
 
-Every reader ends in the table `events(case_id, activity, ts, utc_offset, channel, screen,
-persona)` in file order (`rowid`; the 1-based `row` of messages is rowid + 1), `ts` a
-UTC TIMESTAMP, the optional columns NULL when the log has none. `read_log` also builds `steps`
-(see queries). Within a case events are ordered by `ts`, ties by `row` (as pm4py).
+Every reader ends in the table `events(case_id, activity, ts, channel, screen, persona)` in
+file order (`rowid`; the 1-based `row` of messages is rowid + 1), `ts` a UTC TIMESTAMP, the
+optional columns NULL when the log has none, repeated text held as codes (ENUM). `read_log`
+also builds `steps` (see queries). Within a case events are ordered by `ts`, ties by `row`
+(as pm4py).
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from journeyctl.core.errors import InputError, RequestError
-from journeyctl.core.escape import listing, printable
+from journeyctl.core.escape import listing, printable, sql_ident, sql_literal
 from journeyctl.core.files import check_readable
-from journeyctl.eventlog.bounded import check_size, max_log_bytes
-from journeyctl.eventlog.queries import ident, literal
+from journeyctl.eventlog.bounded import check_size, connect, max_log_bytes
 from journeyctl.eventlog.xes import XES_TABLE, xes_to_table
 
 ROLES = ("case", "activity", "timestamp", "channel", "screen", "persona")
@@ -81,7 +81,8 @@ def read_log(
     size = check_readable(path)
     limit = max_log_bytes() if max_bytes is None else max_bytes
     name = path.name.lower()
-    con = con or duckdb.connect()
+    if con is None:
+        con = connect()
     con.execute("SET TimeZone = 'UTC'")
     try:
         if name.endswith((".xes", ".xes.gz")):
@@ -89,7 +90,7 @@ def read_log(
             return _ingest(con, path, XES_TABLE, columns, available)
         if name.endswith((".parquet", ".pq")):
             check_size(path, size, limit)
-            return _ingest(con, path, f"read_parquet({literal(str(path))})", columns)
+            return _ingest(con, path, f"read_parquet({sql_literal(str(path))})", columns)
         if name.endswith((".csv", ".csv.gz", ".tsv", ".txt")):
             check_size(path, size, limit)
             return _ingest(con, path, _csv_source(path), columns)
@@ -104,16 +105,18 @@ def read_log(
 
 def _ingest(con, path: Path, source: str, columns: Columns, available=None) -> EventLog:
     """Resolve the columns of `source`, load it as `events`, check it and build `steps`."""
+    types = {}
     if available is None:
-        available = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+        types = dict(r[:2] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall())
+        available = list(types)
     log = EventLog(con, path, _resolve(columns, available, path))
-    _load(con, source, log.columns)
+    _load(con, source, log.columns, types.get(log.columns.timestamp, "VARCHAR"))
     _check(log, source)
     return log
 
 
 def _csv_source(path: Path) -> str:
-    return f"read_csv({literal(str(path))}, header = true, all_varchar = true)"
+    return f"read_csv({sql_literal(str(path))}, header = true, all_varchar = true)"
 
 
 def _first_line(exc: Exception) -> str:
@@ -148,26 +151,66 @@ def _resolve(columns: Columns, available: list[str], path: Path) -> Columns:
     return Columns(**chosen)
 
 
-def _load(con, source: str, cols: Columns) -> None:
-    """Create `events` from `source` in one pass: text columns, timestamps parsed to UTC.
+MAX_CODES = 65_535
+"""Distinct values a text column may have to be held as codes (a DuckDB ENUM of 1 or 2 bytes a
+row instead of 16); a column with more is held as text."""
 
-    The file order is the table's `rowid` (DuckDB keeps insertion order); `row` = rowid + 1.
+
+def _load(con, source: str, cols: Columns, ts_type: str) -> None:
+    """Create `events` from `source`: timestamps in UTC, repeated text as small codes.
+
+    Text timestamps are parsed (their offset kept in `utc_offset`); typed ones are read as they
+    are: an instant (TIMESTAMP WITH TIME ZONE) as offset `Z`, a naive TIMESTAMP or DATE as UTC
+    with no offset, like text without one (`_check` reads `utc_offset`, then drops it). A first
+    pass over `source` finds the distinct activities, channels, screens and personas, so that
+    `events` holds each as an ENUM of its sorted values (sorted as text, so ORDER BY is
+    unchanged) and stays small enough for memory. The file order is the table's `rowid` (DuckDB
+    keeps insertion order); `row` = rowid + 1.
     """
 
     def text(role: str) -> str:
         name = getattr(cols, role)
-        return f"CAST({ident(name)} AS VARCHAR)" if name else "CAST(NULL AS VARCHAR)"
+        return f"CAST({sql_ident(name)} AS VARCHAR)" if name else "CAST(NULL AS VARCHAR)"
 
     t = text("timestamp")
+    ts, offset = f"CAST(TRY_CAST({t} AS TIMESTAMPTZ) AS TIMESTAMP)", _OFFSET.format(t=t)
+    if ts_type == "TIMESTAMP WITH TIME ZONE":
+        ts, offset = f"CAST({sql_ident(cols.timestamp)} AS TIMESTAMP)", "'Z'"
+    elif ts_type.startswith("TIMESTAMP") or ts_type == "DATE":
+        ts, offset = f"CAST({sql_ident(cols.timestamp)} AS TIMESTAMP)", "''"
+    exprs = {r: text(r) for r in ("activity", "channel", "screen", "persona") if getattr(cols, r)}
+    kinds = _code_types(con, source, exprs)
+
+    def coded(name: str, expr: str) -> str:
+        return f"CAST({expr} AS {kinds[name]}) AS {name}" if name in kinds else f"{expr} AS {name}"
+
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE events AS
-        SELECT {text("case")} AS case_id, {text("activity")} AS activity,
-               CAST(TRY_CAST({t} AS TIMESTAMPTZ) AS TIMESTAMP) AS ts,
-               {_OFFSET.format(t=t)} AS utc_offset,
-               {text("channel")} AS channel, {text("screen")} AS screen,
-               {text("persona")} AS persona
+        SELECT {text("case")} AS case_id, {coded("activity", text("activity"))},
+               {ts} AS ts, {offset} AS utc_offset,
+               {coded("channel", text("channel"))}, {coded("screen", text("screen"))},
+               {coded("persona", text("persona"))}
         FROM {source}"""
     )
+
+
+def _code_types(con, source: str, exprs: dict[str, str]) -> dict[str, str]:
+    """Name to `ENUM(sorted distinct values)` for each of `exprs` over `source` with at most
+    MAX_CODES values (none: no type), in one pass: the distinct combinations first (one hash
+    table, few rows), then each column's values among them."""
+    names = list(exprs)
+    lists = ", ".join(
+        f"CASE WHEN count(DISTINCT {n}) BETWEEN 1 AND {MAX_CODES} "
+        f"THEN list_sort(list(DISTINCT {n})) END"
+        for n in names
+    )
+    combos = ", ".join(f"{e} AS {n}" for n, e in exprs.items())
+    found = con.execute(f"SELECT {lists} FROM (SELECT DISTINCT {combos} FROM {source})").fetchone()
+    return {
+        name: f"ENUM({', '.join(sql_literal(v) for v in values)})"
+        for name, values in zip(names, found, strict=True)
+        if values
+    }
 
 
 def _check(log: EventLog, source: str) -> None:
@@ -191,10 +234,10 @@ def _check(log: EventLog, source: str) -> None:
     if bad_ts is not None:
         column = log.columns.timestamp
         (value,) = con.execute(
-            f"SELECT CAST({ident(column)} AS VARCHAR) FROM {source} LIMIT 1 OFFSET {bad_ts}"
+            f"SELECT CAST({sql_ident(column)} AS VARCHAR) FROM {source} LIMIT 1 OFFSET {bad_ts}"
         ).fetchone()
         raise InputError(
-            f"{path}: row {bad_ts + 1}: cannot read timestamp {value[:100]!r} (column "
+            f"{path}: row {bad_ts + 1}: cannot read timestamp {(value or '')[:100]!r} (column "
             f"{column!r}); "
             "use ISO 8601, e.g. 2026-01-31T09:30:00+01:00"
         )
@@ -204,6 +247,7 @@ def _check(log: EventLog, source: str) -> None:
             "SELECT DISTINCT utc_offset FROM events ORDER BY utc_offset"
         ).fetchall()
     )
+    con.execute("ALTER TABLE events DROP COLUMN utc_offset")  # read: free its memory
     if naive is not None and len(log.offsets) > 1:
         log.warnings.append(
             f"mixed time zones: some timestamps have a UTC offset, others (first at row "

@@ -8,8 +8,8 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from journeyctl.core.errors import InputError
+from journeyctl.core.escape import sql_ident
 from journeyctl.eventlog.bounded import Bounded, open_log
-from journeyctl.eventlog.queries import ident
 
 MAX_XML_DEPTH = 64
 """XES nests a few levels (log, trace, event, attribute, list attributes)."""
@@ -88,7 +88,7 @@ def xes_to_table(con, path: Path, wanted: set[str], limit: int) -> list[str]:
 
     seen: set[str] = set()
     keys = sorted(wanted)
-    columns = ", ".join(f"{ident(k)} VARCHAR" for k in keys)
+    columns = ", ".join(f"{sql_ident(k)} VARCHAR" for k in keys)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {XES_TABLE} ({columns})")
 
     def flush(rows: list[dict[str, str]]) -> None:

@@ -1,16 +1,18 @@
 """Checking documents against the map format's JSON Schema, with located findings.
 
-The schema itself is published as `journeyctl/schema/map-v1.schema.json`.
+The schema itself is published as `journeyctl/schema/map-v1.schema.json`. The verdict comes
+from jsonschema-rs (native) when it is installed; only a document it does not pass is checked
+again by jsonschema, whose errors carry what the findings explain.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import pkgutil
 import re
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from journeyctl.core.findings import Finding
@@ -30,7 +32,7 @@ SCHEMA_FILE = "schema/map-v1.schema.json"
 
 def schema_text() -> str:
     """The published JSON Schema, exactly as shipped."""
-    return resources.files("journeyctl").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    return pkgutil.get_data("journeyctl", SCHEMA_FILE).decode("utf-8")
 
 
 @cache
@@ -39,10 +41,37 @@ def schema() -> dict:
 
 
 @cache
+def _inlined() -> dict:
+    return _inline_refs(schema(), schema()["$defs"])
+
+
+@cache
 def _validator():
+    """jsonschema's validator: every error, with the path, keyword and values findings need."""
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(_inline_refs(schema(), schema()["$defs"]))
+    return Draft202012Validator(_inlined())
+
+
+@cache
+def _native():
+    """jsonschema-rs's validator of the same schema, or None when it is not installed."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    return jsonschema_rs.Draft202012Validator(_inlined())
+
+
+def _passes(data: Any) -> bool:
+    """Whether jsonschema-rs finds `data` valid. False when it cannot say: not installed, or data
+    it does not take (keys that are not text). It is stricter than jsonschema on a few values
+    (NaN, a `$` pattern before a final line break), never more lenient."""
+    native = _native()
+    try:
+        return native is not None and native.is_valid(data)
+    except ValueError:
+        return False
 
 
 def _inline_refs(node, defs: dict):
@@ -66,7 +95,7 @@ def _inline_refs(node, defs: dict):
 def check(doc: Document, limits: Limits = DEFAULT_LIMITS) -> list[Finding]:
     """Schema findings for `doc`, each pointed at the offending key or value, and a finding for
     each number of the right type that is not finite or beyond `limits.max_number`."""
-    errors = list(_validator().iter_errors(doc.data))
+    errors = [] if _passes(doc.data) else list(_validator().iter_errors(doc.data))
     findings = [f for error in errors for f in _explain(doc, error)]
     flagged = {tuple(error.absolute_path) for error in errors}
     findings += _unusable_numbers(doc, flagged, limits.max_number)

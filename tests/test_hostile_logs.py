@@ -19,17 +19,16 @@ HEADER = "case_id,touchpoint,timestamp\n"
 EVENT = b'<event><string key="concept:name" value="a"/><date key="time:timestamp" value="2026-01-01T00:00:00Z"/></event>'  # noqa: E501
 
 
-def leftovers() -> set[str]:
-    """The journeyctl temporary files and folders in the system's temporary folder."""
-    return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("journeyctl")}
-
-
 @pytest.fixture(autouse=True)
-def no_temporary_files():
-    """Every test here leaves no `journeyctl-*` behind, whatever happened."""
-    before = leftovers()
+def no_temporary_files(tmp_path_factory, monkeypatch):
+    """Every test here leaves no `journeyctl-*` behind, whatever happened: in a temporary
+    folder of its own (TMPDIR for the processes it starts, and this one's), so that another
+    journeyctl running on the machine meanwhile cannot be mistaken for a leftover."""
+    folder = tmp_path_factory.mktemp("tmpdir")
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
     yield
-    assert leftovers() <= before
+    assert not [p.name for p in folder.iterdir() if p.name.startswith("journeyctl")]
 
 
 def gzip_bomb(head: bytes, unit: bytes, expanded: int, tail: bytes = b"") -> bytes:

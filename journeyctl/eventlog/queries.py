@@ -188,13 +188,17 @@ def variant_count(con, steps: str = "steps") -> int:
 
 def dwell(con, steps: str = "steps") -> list[Dwell]:
     """Median and 90th percentile of the time to the next event, per activity (the next
-    event's time found here: `steps` does not hold it, to stay small)."""
+    event's time found here: `steps` does not hold it, to stay small). One sort of all steps by
+    (case, position), the next row's time taken when it is the same case: a window partitioned
+    by case (millions of partitions) spills and runs 15 times slower on 18 M events."""
     rows = con.execute(
         f"""SELECT activity, count(*)::BIGINT,
                quantile_cont(h, 0.5), quantile_cont(h, 0.9)
         FROM (SELECT activity, (epoch(next_ts) - epoch(ts)) / 3600.0 AS h FROM (
-                  SELECT activity, ts, lead(ts) OVER (PARTITION BY case_row ORDER BY pos) AS next_ts
-                  FROM {steps})
+                  SELECT activity, ts,
+                         CASE WHEN lead(case_row) OVER o = case_row THEN lead(ts) OVER o END
+                             AS next_ts
+                  FROM {steps} WINDOW o AS (ORDER BY case_row, pos))
               WHERE next_ts IS NOT NULL)
         GROUP BY activity ORDER BY activity"""
     ).fetchall()

@@ -1,5 +1,6 @@
 """Benchmark: `journeyctl discover` and `--compare` on generated logs, against pm4py, as whole
-processes in the same run (interleaved, medians of `--repeat`), wall time, CPU and peak RSS.
+processes in the same run (interleaved, medians of `--repeat`, the largest peak), wall time, CPU
+and peak RSS.
 
 One command per figure (all of them without `--only`):
 
@@ -19,23 +20,21 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from loggen import KINDS, write_log, write_map
-from record import RESULTS, Row, record
+from measure import JOURNEYCTL, Run, interleaved, median
+from record import Row, record, recorded
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 ORACLE = ROOT / ".venv-oracle" / "bin" / "python"
 ORACLE_SCRIPT = ROOT / "tests" / "data" / "eventlog" / "pm4py_oracle.py"
-JOURNEYCTL = [sys.executable, "-m", "journeyctl"]
+GIB = 1 << 30
 PEAK_GOAL = 1.5  # GiB
 FIGURES = ("bench", "wide", "long", "scaling", "parquet", "compare")
 COMMAND = "python bench/bench_eventlog.py --only {}"
@@ -53,27 +52,9 @@ def log(kind: str, cases: int | None = None, suffix: str = ".csv") -> tuple[Path
     return path, int(events.read_text())
 
 
-def timed(cmd: list) -> tuple[float, float, float]:
-    """(wall s, CPU s, peak resident GiB) of one process; its output discarded."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)  # fmt: skip
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{cmd[:4]} failed: {proc.stderr.read().decode()[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 2**20
-
-
-def runs(cmds: dict[str, list], repeat: int) -> dict[str, tuple[float, float, float]]:
-    """Each command `repeat` times, interleaved (A, B, A, B); medians of wall, CPU and peak."""
-    got: dict[str, list] = {k: [] for k in cmds}
-    for _ in range(repeat):
-        for k, cmd in cmds.items():
-            got[k].append(timed(cmd))
-            w, c, m = got[k][-1]
-            print(f"  {k:28s} wall {w:6.2f} s  CPU {c:6.2f} s  peak {m:5.2f} GiB", flush=True)
-    return {k: tuple(statistics.median(x) for x in zip(*v, strict=True)) for k, v in got.items()}
+def runs(cmds: dict[str, list], repeat: int) -> dict[str, Run]:
+    """Each command `repeat` times, interleaved (A, B, A, B); the median run of each."""
+    return {name: median(r) for name, r in interleaved(cmds, repeat).items()}
 
 
 def pm4py(path: Path) -> list:
@@ -90,7 +71,7 @@ def against_pm4py(name: str, kind: str, what: str, repeat: int, peak: bool) -> R
     path, events = log(kind)
     print(f"{name}: {path.name}, {events:,} events")
     r = runs({"journeyctl": discover(path), "pm4py": pm4py(path)}, repeat)
-    (w, _, m), (pw, _, pm) = r["journeyctl"], r["pm4py"]
+    (w, m), (pw, pm) = ((r[k].wall, r[k].peak / GIB) for k in ("journeyctl", "pm4py"))
     goal = "≥ 10× faster" + (f", ≤ {PEAK_GOAL} GiB" if peak else "")
     return Row(f"discover -f json, {what} ({events / 1e6:.1f} M events, CSV)",
                COMMAND.format(name), f"{w:.1f} s, peak {m:.2f} GiB",
@@ -102,7 +83,7 @@ def scaling(repeat: int) -> Row:
     (small, n1), (big, n5) = log("wide", 1_000_000), log("wide")
     print(f"scaling: {n1:,} and {n5:,} events")
     r = runs({"1 M cases": discover(small), "5 M cases": discover(big)}, repeat)
-    one, five = r["1 M cases"][0] / (n1 / 1e6), r["5 M cases"][0] / (n5 / 1e6)
+    one, five = r["1 M cases"].wall / (n1 / 1e6), r["5 M cases"].wall / (n5 / 1e6)
     return Row("discover, time per M events: 5 M cases against 1 M (wide log)",
                COMMAND.format("scaling"), f"{five:.2f} s per M events at 5 M cases",
                f"{one:.2f} s per M events at 1 M cases", f"{five / one:.2f} of the 1 M rate",
@@ -113,7 +94,7 @@ def parquet(repeat: int) -> Row:
     (csv, events), (pq, _) = log("long"), log("long", suffix=".parquet")
     print(f"parquet: {events:,} events, TIMESTAMPTZ column")
     r = runs({"parquet": discover(pq), "csv": discover(csv)}, repeat)
-    p, c = r["parquet"][0], r["csv"][0]
+    p, c = r["parquet"].wall, r["csv"].wall
     return Row("discover -f json, long log as Parquet (typed timestamps) against CSV",
                COMMAND.format("parquet"), f"Parquet {p:.1f} s", f"CSV {c:.1f} s",
                f"{p / c:.2f} of the CSV time", "≤ 1.00 of the CSV time", p <= c)  # fmt: skip
@@ -125,7 +106,7 @@ def compare(repeat: int) -> Row:
     write_map(jmap, KINDS["wide"])
     print(f"compare: {path.name}, {events:,} events")
     r = runs({"journeyctl --compare": discover(path, "--compare", jmap)}, repeat)
-    w, _, m = r["journeyctl --compare"]
+    w, m = r["journeyctl --compare"].wall, r["journeyctl --compare"].peak / GIB
     return Row(f"discover --compare MAP, 5 M cases ({events / 1e6:.1f} M events)",
                COMMAND.format("compare"), f"{w:.1f} s, peak {m:.2f} GiB",
                f"budget {PEAK_GOAL} GiB", f"{m / PEAK_GOAL:.2f} of the budget",
@@ -148,17 +129,8 @@ def main() -> None:
         "compare": compare,
     }
     rows = {name: make[name](args.repeat) for name in args.only or FIGURES}
-    every = [*_kept(set(rows)), *rows.values()]
+    every = [*recorded("eventlog", set(rows)), *rows.values()]
     record("eventlog", sorted(every, key=lambda r: FIGURES.index(r.command.rsplit(" ", 1)[-1])))
-
-
-def _kept(measured: set[str]) -> list[Row]:
-    """Rows of the results file for figures not measured in this run."""
-    path = RESULTS / "eventlog.json"
-    if not path.exists():
-        return []
-    old = [Row(**r) for r in json.loads(path.read_text(encoding="utf-8"))["rows"]]
-    return [r for r in old if r.command.rsplit(" ", 1)[-1] not in measured]
 
 
 if __name__ == "__main__":

@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import argparse
 import filecmp
-import json
-import statistics
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+import measure
 from mapgen import big_map_text
-from measure import JOURNEYCTL, MIB, Run, process
-from record import RESULTS, Row, record
+from measure import JOURNEYCTL, MIB, Run, median
+from record import Row, record, recorded
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -41,20 +40,9 @@ FIGURES = ("events", "big")
 COMMAND = "python bench/bench_simulate.py --only {}"
 
 
-def median_run(runs: list[Run]) -> Run:
-    """Median wall and CPU seconds of `runs`, their largest peak; the last exit code."""
-    return Run(runs[-1].code, statistics.median(r.wall for r in runs),
-               statistics.median(r.cpu for r in runs), max(r.peak for r in runs))  # fmt: skip
-
-
 def interleaved(commands: dict[str, list], repeat: int) -> dict[str, Run]:
-    """Each command once per round, `repeat` rounds; the median of each."""
-    runs: dict[str, list[Run]] = {name: [] for name in commands}
-    for i in range(repeat):
-        for name, args in commands.items():
-            runs[name].append(run := process(args))
-            print(f"round {i + 1} {name:<10} {run}", flush=True)
-    return {name: median_run(r) for name, r in runs.items()}
+    """The median run of each command, taking turns for `repeat` rounds."""
+    return {name: median(runs) for name, runs in measure.interleaved(commands, repeat).items()}
 
 
 def _text(run: Run) -> str:
@@ -180,16 +168,8 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     make = {"events": events, "big": big}
     rows = {name: make[name](args.repeat) for name in args.only or FIGURES}
-    kept = [r for r in _recorded() if r.command.rsplit(" ", 1)[-1] not in rows]
-    every = [*kept, *(r for measured in rows.values() for r in measured)]
+    every = [*recorded("simulate", set(rows)), *(r for measured in rows.values() for r in measured)]
     record("simulate", sorted(every, key=lambda r: FIGURES.index(r.command.rsplit(" ", 1)[-1])))
-
-
-def _recorded() -> list[Row]:
-    path = RESULTS / "simulate.json"
-    if not path.exists():
-        return []
-    return [Row(**r) for r in json.loads(path.read_text(encoding="utf-8"))["rows"]]
 
 
 if __name__ == "__main__":

@@ -24,12 +24,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_validate_vs_check_jsonschema import SMALL, interleaved, make_maps, median
+from bench_validate_vs_check_jsonschema import SMALL, make_maps
 from mapgen import big_map_text
-from measure import JOURNEYCTL
+from measure import JOURNEYCTL, interleaved, median
 from record import Row, record
 
-from journeyctl.lint import engine, parallel
+from journeyctl.core.machine import usable_cores
+from journeyctl.lint import engine
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -76,10 +77,10 @@ def small_map_phases() -> None:
         ],
         "validate the map": [*JOURNEYCTL, "validate", SMALL],
     }
-    runs = interleaved(steps, 15, ROOT)
+    runs = interleaved(steps, 15, cwd=ROOT, ok=(0, 1))
     print(f"one small map ({SMALL.name}), CPU of the whole process (median of 15):")
     for name in steps:
-        print(f"  {name:<30} {median(runs[name], 'cpu') * 1000:5.0f} ms")
+        print(f"  {name:<30} {median(runs[name]).cpu * 1000:5.0f} ms")
 
 
 def big_map_phases() -> None:
@@ -111,16 +112,17 @@ def main() -> None:
     compileall.compile_dir(ROOT / "journeyctl", quiet=1)
     folder = OUT / "validate-maps"
     paths = make_maps(folder)
-    cores = parallel.usable_cores()
+    cores = usable_cores()
     runs = interleaved(
         {
             "default": [*JOURNEYCTL, "validate", folder],
             "one": [*JOURNEYCTL, "validate", folder, "--jobs", "1"],
         },
         3,
-        OUT,
+        cwd=OUT,
+        ok=(0, 1),
     )
-    many, one = median(runs["default"], "wall"), median(runs["one"], "wall")
+    many, one = median(runs["default"]).wall, median(runs["one"]).wall
     print(f"1,000 maps: --jobs {cores} {many:.2f} s, --jobs 1 {one:.2f} s (wall, median of 3)")
     even, lines = break_even(paths)
     print("in process, the pool (jobs 2) against one process:", *lines, sep="\n")

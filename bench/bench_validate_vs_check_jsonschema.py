@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import compileall
 import random
-import statistics
 import subprocess
 import sys
 import venv
@@ -29,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from mapgen import write_maps
-from measure import JOURNEYCTL, MIB, Run, process
+from measure import JOURNEYCTL, MIB, Run, interleaved, median
 from record import Row, record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,22 +67,6 @@ def make_maps(folder: Path) -> list[Path]:
     return paths
 
 
-def interleaved(commands: dict[str, list], repeat: int, cwd: Path) -> dict[str, list[Run]]:
-    """Each command run `repeat` times, taking turns (A, B, A, B, …); exit 0 or 1 expected."""
-    runs: dict[str, list[Run]] = {name: [] for name in commands}
-    for _ in range(repeat):
-        for name, cmd in commands.items():
-            run = process(cmd, cwd=cwd)
-            if run.code not in (0, 1):
-                raise SystemExit(f"{name} failed: {run} ({' '.join(map(str, cmd))})")
-            runs[name].append(run)
-    return runs
-
-
-def median(runs: list[Run], what: str) -> float:
-    return statistics.median(getattr(r, what) for r in runs)
-
-
 def main() -> None:
     cjs = check_jsonschema()
     version = subprocess.run([cjs, "--version"], capture_output=True, text=True).stdout.strip()
@@ -99,7 +82,8 @@ def main() -> None:
             "cjs": [cjs, "--schemafile", schema, *names],
         },
         3,
-        OUT,
+        cwd=OUT,
+        ok=(0, 1),
     )
     small = interleaved(
         {
@@ -107,21 +91,22 @@ def main() -> None:
             "cjs": [cjs, "--schemafile", schema, SMALL],
         },
         15,
-        OUT,
+        cwd=OUT,
+        ok=(0, 1),
     )
-    ours, theirs = median(many["journeyctl"], "wall"), median(many["cjs"], "wall")
-    our_cpu, their_cpu = median(small["journeyctl"], "cpu"), median(small["cjs"], "cpu")
+    ours, theirs = median(many["journeyctl"]).wall, median(many["cjs"]).wall
+    our_cpu, their_cpu = median(small["journeyctl"]).cpu, median(small["cjs"]).cpu
 
     def peak(runs: list[Run]) -> str:
-        return f"peak {max(r.peak for r in runs) / MIB:.0f} MiB"
+        return f"peak {median(runs).peak / MIB:.0f} MiB"
 
     rows = [
         Row(
             "validate 1,000 maps (1 in 10 with an error), whole process, default --jobs",
             COMMAND,
-            f"{ours:.2f} s wall, {median(many['journeyctl'], 'cpu'):.1f} s CPU, "
+            f"{ours:.2f} s wall, {median(many['journeyctl']).cpu:.1f} s CPU, "
             f"{peak(many['journeyctl'])}",
-            f"{version}: {theirs:.1f} s wall, {median(many['cjs'], 'cpu'):.1f} s CPU, "
+            f"{version}: {theirs:.1f} s wall, {median(many['cjs']).cpu:.1f} s CPU, "
             f"{peak(many['cjs'])}",
             f"{theirs / ours:.1f}× faster",
             "≥ 10× faster (wall)",

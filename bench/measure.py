@@ -1,9 +1,11 @@
-"""Measuring one whole process: wall and CPU seconds and peak resident memory (os.wait4)."""
+"""Measuring whole processes: wall and CPU seconds and peak resident memory (os.wait4), one run
+or several commands taking turns."""
 
 from __future__ import annotations
 
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -57,3 +59,29 @@ def process(
     _, status, usage = done
     code = None if wall > timeout else os.waitstatus_to_exitcode(status)
     return Run(code, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
+
+
+def interleaved(
+    commands: dict[str, list], repeat: int, *, cwd: Path | None = None, ok: tuple = (0,)
+) -> dict[str, list[Run]]:
+    """Each command once per round, `repeat` rounds (A, B, A, B, …), each run printed.
+    SystemExit when a run ends with a code not in `ok`."""
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
+    for i in range(repeat):
+        for name, args in commands.items():
+            run = process(args, cwd=cwd)
+            print(f"  round {i + 1} {name:<24} {run}", flush=True)
+            if run.code not in ok:
+                raise SystemExit(f"{name} failed: {run} ({' '.join(map(str, args))})")
+            runs[name].append(run)
+    return runs
+
+
+def median(runs: list[Run]) -> Run:
+    """Median wall and CPU seconds of `runs`, their largest peak and the last exit code."""
+    return Run(
+        runs[-1].code,
+        statistics.median(r.wall for r in runs),
+        statistics.median(r.cpu for r in runs),
+        max(r.peak for r in runs),
+    )

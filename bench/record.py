@@ -15,6 +15,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from journeyctl.core.machine import usable_cores
+
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -33,6 +35,16 @@ class Row:
     goal: str
     """The goal the issue set, e.g. '≥ 10× faster, ≤ 1.5 GiB'."""
     met: bool
+
+
+def recorded(name: str, measured: set[str]) -> list[Row]:
+    """The rows of bench/results/<name>.json for the figures not `measured` in this run (a
+    figure is the last word of its row's command, `--only FIGURE`)."""
+    path = RESULTS / f"{name}.json"
+    if not path.exists():
+        return []
+    rows = [Row(**r) for r in json.loads(path.read_text(encoding="utf-8"))["rows"]]
+    return [r for r in rows if r.command.rsplit(" ", 1)[-1] not in measured]
 
 
 def budget_row(benchmark: str, command: str, run, seconds: float, memory: int = 1 << 30) -> Row:
@@ -57,7 +69,9 @@ def record(name: str, rows: list[Row]) -> Path:
     doc = {
         "name": name,
         "date": time.strftime("%Y-%m-%d"),
-        "machine": f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}",
+        "machine": (
+            f"{platform.machine()}, {usable_cores()} cores, Python {platform.python_version()}"
+        ),
         "rows": [asdict(r) for r in rows],
     }
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -65,9 +79,3 @@ def record(name: str, rows: list[Row]) -> Path:
         mark = "met" if r.met else "NOT MET"
         print(f"{r.benchmark}: {r.figure} | {r.anchor} | {r.ratio} | goal {r.goal}: {mark}")
     return path
-
-
-def _cores() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()

@@ -53,9 +53,9 @@ def validate(
 
     from journeyctl.cli.errors import EXIT_FINDINGS, EXIT_OK, UsageError
     from journeyctl.cli.output import machine_output, report_output
+    from journeyctl.core.machine import usable_cores
     from journeyctl.lint import config as configuration
     from journeyctl.lint.engine import lint
-    from journeyctl.lint.parallel import usable_cores
     from journeyctl.lint.reporters import get_reporter
 
     if format == "auto":

@@ -15,6 +15,7 @@ from typing import IO
 
 from journeyctl.core.errors import InputError, RequestError
 from journeyctl.core.escape import printable
+from journeyctl.core.machine import usable_cores
 
 MAX_BYTES_ENV = "JOURNEYCTL_MAX_LOG_BYTES"
 DEFAULT_MAX_BYTES = 4 << 30
@@ -46,21 +47,19 @@ def _size(env: str, default: int) -> int:
 
 
 def connect():
-    """A DuckDB connection in UTC, on every core, within MEMORY_ENV (default 1 GiB): beyond it
+    """A DuckDB connection on every core, within MEMORY_ENV (default 1 GiB): beyond it
     DuckDB spills to a folder of its own in the system's temporary folder (never the user's
     project), made only when needed and removed when the connection closes or Python exits."""
     import duckdb
 
     spill = Path(tempfile.gettempdir()) / f"journeyctl-spill-{os.getpid()}-{secrets.token_hex(4)}"
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     con = duckdb.connect(
         config={
             "memory_limit": f"{_size(MEMORY_ENV, DEFAULT_MEMORY) >> 20}MiB",
             "temp_directory": str(spill),
-            "threads": cores or 1,
+            "threads": usable_cores(),
         }
     )
-    con.execute("SET TimeZone = 'UTC'")
     weakref.finalize(con, shutil.rmtree, spill, ignore_errors=True)
     return con
 

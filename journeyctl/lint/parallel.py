@@ -3,7 +3,6 @@ handled, nothing imported unless used."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -16,13 +15,6 @@ R = TypeVar("R")
 
 CHUNKS_PER_WORKER = 8
 """Chunks each worker gets on average: small enough that the load evens out."""
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity where the system tells it)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def ignore_interrupts() -> None:

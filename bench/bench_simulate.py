@@ -7,9 +7,10 @@ One command per figure (both without `--only`):
     .venv/bin/python bench/bench_simulate.py --only big      # 2,000 touchpoints, 10,000 walks
 
 `events`: `simulate maps/treadmill.yaml --runs 1000000 --persona enthusiast --seed 1` without
-an event log, with `--events` CSV and Parquet, and with the Python csv writer journeyctl had
-before issue 18 (kept here only, as the anchor: `--old-writer`). The CSV must be byte for byte
-the old writer's. Goal: at most 3 s and 500 MiB with `--events`.
+an event log (walks go on past the goal; goal of issue 12: at most 2 s), with `--events` CSV and
+Parquet, and with the Python csv writer journeyctl had before issue 18 (kept here only, as the
+anchor: `--old-writer`). The CSV must be byte for byte the old writer's. Goal: at most 3 s and
+500 MiB with `--events`.
 `big`: `simulate` of a generated 2,000-touchpoint map (`mapgen.big_map_text`, two personas,
 10,000 walks each, no `--exact`). Goal: under 1 s, and memory far below walks × touchpoints.
 
@@ -35,6 +36,8 @@ OUT = ROOT / "bench" / "out"
 TREADMILL = ["simulate", ROOT / "maps" / "treadmill.yaml", "--runs", "1000000",
              "--persona", "enthusiast", "--seed", "1", "-f", "json", "-o", "/dev/null"]  # fmt: skip
 BUDGET_S, BUDGET_B = 3.0, 500 * MIB
+PLAIN_S = 2.0
+"""Issue 12: the treadmill's 1,000,000 walks, past the goal, without an event log."""
 BIG_S, BIG_TOUCHPOINTS, BIG_WALKS = 1.0, 2_000, 2 * 10_000
 FIGURES = ("events", "big")
 COMMAND = "python bench/bench_simulate.py --only {}"
@@ -75,9 +78,10 @@ def events(repeat: int) -> list[Row]:
 
     what = "simulate maps/treadmill.yaml, 1,000,000 walks"
     return [
-        Row(f"{what}, no event log (what --events adds to)", COMMAND.format("events"),
-            _text(plain), f"with --events CSV {csv.wall:.2f} s", f"the log adds "
-            f"{csv.wall - plain.wall:.2f} s", "reference", plain.code == 0),
+        Row(f"{what} past the goal, no event log", COMMAND.format("events"), _text(plain),
+            f"budget {PLAIN_S:.0f} s; with --events CSV {csv.wall:.2f} s",
+            f"{plain.wall / PLAIN_S:.2f} of the time budget", f"≤ {PLAIN_S:.0f} s",
+            plain.code == 0 and plain.wall <= PLAIN_S),
         Row(f"{what} --events CSV ({size / 1e6:.0f} MB)", COMMAND.format("events"), _text(csv),
             f"old Python writer {_text(before)}; {budget}",
             f"{before.wall / csv.wall:.1f}× faster than the old writer; {share(csv)}",

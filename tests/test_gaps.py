@@ -83,14 +83,15 @@ def test_treadmill_fixed(cli, tmp_path):
 
 MOBILE_OPT_OUT = ("G301", "loyal-customer", "in-life", ("sms-unlimited-upsell",))
 MOBILE_OWNED = ("G302", "loyal-customer", "in-life", ("sms-unlimited-upsell",))
+MOBILE_UNWANTED = ("G303", "loyal-customer", "renewal", ("renewal-banner",))
 MOBILE_SILO = ("G501", None, "in-life", ("store-support", "support-call"))
 
 
 def test_mobile_network_story(cli):
     gaps = gaps_of(cli, MAPS / "mobile-network.yaml")
-    assert {MOBILE_OPT_OUT, MOBILE_OWNED, MOBILE_SILO} <= keys(gaps)
+    assert {MOBILE_OPT_OUT, MOBILE_OWNED, MOBILE_UNWANTED, MOBILE_SILO} <= keys(gaps)
     push = [g for g in gaps if g["family"] == "push"]
-    assert len(push) == 2  # one per cause for the touchpoint × persona, nothing per stage
+    assert len(push) == 3  # one per cause for the touchpoint × persona, nothing per stage
     owned = next(g for g in push if g["code"] == "G302")
     assert "unlimited-data" in owned["message"]
     assert gaps[0]["code"] == "G301"  # the only error comes first

@@ -104,7 +104,8 @@ def test_persona_overlay_is_consistent():
         ov = persona_overlay(jmap, persona.id)
         into_goal = sum(f for (_, dst), f in ov.flow.items() if dst in jmap.journey.goal)
         assert into_goal == pytest.approx(ov.conversion)
-        assert ov.conversion + sum(ov.exit_share.values()) == pytest.approx(1)
+        # Every walk leaves somewhere, converted or not (walks go on past the goal).
+        assert sum(ov.exit_share.values()) == pytest.approx(1)
         assert sum(f for (src, _), f in ov.flow.items() if src == START) == pytest.approx(1)
 
 

@@ -45,14 +45,23 @@ def test_monte_carlo_agrees_with_the_exact_chain(path, persona):
     seed = zlib.crc32(f"{path.name}:{persona}".encode())
     walks = simulate(jmap, persona, runs, seed=seed)
     report = summarise(jmap, walks, 10, exact)
-    low, high = report.interval
-    assert low <= exact.conversion <= high
-    # Cyclical maps: each cycle's share agrees too (4 standard errors, as a guard on the engine).
-    for k, p in enumerate(exact.retention, 1):
-        share = (walks.converted >= k).mean()
-        assert abs(share - p) <= 4 * np.sqrt(p * (1 - p) / runs) + 1e-12
+
+    def agrees(sampled: float, p: float, n: int = runs) -> bool:
+        """Within 4 standard errors: a guard on the engine that a fixed seed cannot flake."""
+        return abs(sampled - p) <= 4 * np.sqrt(p * (1 - p) / n) + 1e-12
+
+    assert agrees(report.conversion, exact.conversion)
+    for k, p in enumerate(exact.retention, 1):  # cyclical maps: each cycle's share too
+        assert agrees((walks.converted >= k).mean(), p)
     for tp, p in exact.visit_probability.items():
-        assert abs(report.visit_share[tp] - p) <= 4 * np.sqrt(p * (1 - p) / runs) + 1e-12
+        assert agrees(report.visit_share[tp], p), tp
+    # After conversion, as shares of the converted walks: reach and drop-off per touchpoint.
+    n = report.after.converted
+    for tp, p in exact.after.reach.items():
+        assert agrees(report.after.reach[tp].share, p, n), tp
+    for tp, p in exact.after.drop_off.items():
+        sampled = report.after.drop_off.get(tp)
+        assert agrees(sampled.share if sampled else 0.0, p, n), tp
 
 
 def test_wilson_interval():

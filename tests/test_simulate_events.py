@@ -17,7 +17,8 @@ from journeyctl.markov import events
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "simulate"
 GOLDEN = DATA / "events"
-"""Event logs written by the Python csv writer of issue 17, with the commands below."""
+"""Event logs written by the Python csv writer of issue 17 (`python bench/bench_simulate.py
+--old-writer simulate ARGS --events FILE`), with the arguments below."""
 CASES = {
     "treadmill-enthusiast": (ROOT / "maps" / "treadmill.yaml", "-p", "enthusiast", "-n", "100",
                              "--seed", "1"),  # persona, screens, durations; ids padded to 3

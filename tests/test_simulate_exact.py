@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -48,13 +50,13 @@ def test_channel_affinity_multiplies_the_weight(small):
     assert c.exit[i["a"]] == pytest.approx(2 / 6)
 
 
-def test_opted_out_brand_touchpoint_is_never_taken(small):
-    # quiet opted out of email, and c is brand-initiated on email -> a: {b: 1, c: 0, exit: 2} / 3
+def test_a_push_reaches_a_persona_who_opted_out(small):
+    # quiet opted out of email, but c is a push on email: the design sends it (gap G301), so
+    # the move keeps its weight: a: {b: 1, c: 1, exit: 2} / 4
     c = persona_chain(small, "quiet")
     i = c.index
-    assert c.P[i["a"], i["c"]] == 0.0
-    assert c.P[i["a"], i["b"]] == pytest.approx(1 / 3)
-    assert c.exit[i["a"]] == pytest.approx(2 / 3)
+    assert c.P[i["a"], i["c"]] == pytest.approx(1 / 4)
+    assert c.exit[i["a"]] == pytest.approx(2 / 4)
 
 
 def test_screen_affinity_takes_the_best_screen(small):
@@ -77,22 +79,27 @@ def test_exact_figures_of_the_small_chain(small):
     assert r.conversion == pytest.approx(2 / 7)
     assert r.retention == (pytest.approx(2 / 7),)
     # Expected visits: v_a = 1 + v_b/2, v_b = v_c = v_a/4  =>  v_a = 8/7, v_b = v_c = 2/7;
-    # the goal is visited by converting walks: 2/7. Steps = 8/7 + 2/7 + 2/7 + 2/7 = 2.
+    # the goal is visited by converting walks: 2/7, which then leave from it (g has no
+    # moves). Steps = 8/7 + 2/7 + 2/7 + 2/7 = 2.
     assert r.expected_visits == pytest.approx({"a": 8 / 7, "b": 2 / 7, "c": 2 / 7, "g": 2 / 7})
     assert r.expected_steps == pytest.approx(2.0)
     # P(visit b) = 1/4 (only a -> b leads there; c and exit never do).
     # P(visit c): z_a = 1/4 + z_b/4, z_b = z_a/2  =>  z_a = 2/7.
     assert r.visit_probability == pytest.approx({"a": 1.0, "b": 0.25, "c": 2 / 7, "g": 2 / 7})
-    # Drop-off: a leaves half its visits: 4/7; c: 1/7. With conversion 2/7 that sums to 1.
-    assert r.exit_probability == pytest.approx({"a": 4 / 7, "b": 0.0, "c": 1 / 7, "g": 0.0})
-    assert r.stage_exit_probability == pytest.approx({"buy": 5 / 7})
+    # Drop-off: a leaves half its visits: 4/7; c: 1/7; g every one: 2/7. That sums to 1.
+    assert r.exit_probability == pytest.approx({"a": 4 / 7, "b": 0.0, "c": 1 / 7, "g": 2 / 7})
+    assert r.stage_exit_probability == pytest.approx({"buy": 1.0})
+    # After converting, every walk is at g and leaves from there.
+    assert r.after.reach == pytest.approx({"a": 0.0, "b": 0.0, "c": 0.0, "g": 1.0})
+    assert r.after.drop_off == pytest.approx({"a": 0.0, "b": 0.0, "c": 0.0, "g": 1.0})
     assert r.edge_flow[("b", "a")] == pytest.approx(1 / 7)
     assert r.edge_flow[("a", "exit")] == pytest.approx(4 / 7)
 
 
-def test_opt_out_changes_the_exact_conversion(small):
-    # quiet: a -> b 1/3, exit 2/3; x_b = x_a/2 + 1/2, x_a = x_b/3  =>  x_a = 1/5.
-    assert solve(small, "quiet").conversion == pytest.approx(1 / 5)
+def test_channel_affinity_changes_the_exact_conversion(small):
+    # fan: a: {b: 1, c: 3, exit: 2} / 6; x_c = 1/2, x_b = x_a/2 + 1/2,
+    # x_a = x_b/6 + 3/6 · 1/2 = x_a/12 + 1/3  =>  x_a = 4/11.
+    assert solve(small, "fan").conversion == pytest.approx(4 / 11)
 
 
 def test_cyclical_retention():
@@ -101,8 +108,12 @@ def test_cyclical_retention():
     # t -> s 1/2 converts cycle 1; s -> r 1/2 and r -> s 1/2 convert each next cycle: 1/4 each.
     assert r.retention == pytest.approx((0.5, 0.125, 0.03125))
     assert r.conversion == pytest.approx(0.5)
-    # visits: t 1; s 1/2 + 1/8 + 1/32; r 1/4 + 1/16 (after cycle 3 converts the walk ends).
+    # visits: t 1; s 1/2 + 1/8 + 1/32; r 1/4 + 1/16. After cycle 3 converts the walk goes on:
+    # it leaves from s (1/2), or its move to r would start cycle 4: it ends there (1/64).
     assert r.expected_steps == pytest.approx(1 + 0.65625 + 0.3125)
+    exits = {"t": 1 / 2, "s": 0.65625 / 2, "r": 0.3125 / 2}
+    assert r.exit_probability == pytest.approx(exits)
+    assert 1 - sum(exits.values()) == pytest.approx(1 / 64)
     assert solve(jmap, None, cycles=1).retention == pytest.approx((0.5,))
 
 
@@ -140,8 +151,10 @@ def test_every_walk_ends_somewhere_on_the_example_maps(jmap, persona):
     np.testing.assert_allclose(c.P.sum(axis=1) + c.exit, 1.0)
     assert c.start.sum() == pytest.approx(1.0)
     r = solve(jmap, persona)
-    # A walk either converts its last cycle or drops off from exactly one touchpoint.
-    assert r.retention[-1] + sum(r.exit_probability.values()) == pytest.approx(1.0)
+    # A walk drops off from exactly one touchpoint, or (cyclical) moves on to the renewal
+    # touchpoint after its last cycle, which only converted walks can.
+    assert sum(r.exit_probability.values()) <= 1.0 + 1e-9
+    assert 1 - sum(r.exit_probability.values()) <= r.retention[-1] + 1e-9
     assert sum(r.stage_exit_probability.values()) == pytest.approx(sum(r.exit_probability.values()))
     assert r.expected_steps == pytest.approx(sum(r.expected_visits.values()))
     assert list(r.retention) == sorted(r.retention, reverse=True)
@@ -180,58 +193,68 @@ def _random_map(rng: np.random.Generator, cyclical: bool) -> str:
 
 
 def _dense_reference(chain, renewal: int | None, K: int) -> dict:
-    """The lifted (cycle, phase, touchpoint) chain solved densely with numpy, as a check."""
+    """The lifted (cycle, phase, touchpoint) chain solved densely with numpy, as a check.
+
+    Landing on a goal before conversion converts the cycle and the walk goes on in its post
+    phase; landing on the renewal touchpoint in a post phase starts the next cycle, or ends
+    the walk after the last one. A customer's walks start in cycle 1's post phase.
+    """
     n, P, goal = len(chain.states), chain.P.toarray(), chain.goal
     m = 2 * n * K
-    Q, final, start = np.zeros((m, m)), np.zeros((m, n)), np.zeros(m)
-    convert, final0, convert0 = np.zeros((m, K)), np.zeros(n), np.zeros(K)
+    Q, start = np.zeros((m, m)), np.zeros(m)
+    convert, convert0 = np.zeros((m, K)), np.zeros(K)
 
     def land(t, k, post):
+        """(the state walks landing on touchpoint t enter, or None: ended; cycle converted)"""
         if post and t == renewal:
+            if k == K - 1:
+                return None, None
             k, post = k + 1, False
         if not post and goal[t]:
-            return (None if k == K - 1 else (2 * k + 1) * n + t), k
+            return (2 * k + 1) * n + t, k
         return (2 * k + post) * n + t, None
 
+    if chain.customer:
+        convert0[0] = chain.start.sum()
     for t in range(n):
-        s, c = land(t, 0, False)
-        if s is None:
-            final0[t] += chain.start[t]
-        else:
+        s, c = land(t, 0, chain.customer)
+        if s is not None:
             start[s] += chain.start[t]
         if c is not None:
             convert0[c] += chain.start[t]
     for k in range(K):
-        for post in (False, True) if k < K - 1 else (False,):
+        for post in (False, True):
             for j in range(n):
                 for t in range(n):
                     if P[j, t] > 0:
                         s, c = land(t, k, post)
                         src = (2 * k + post) * n + j
-                        if s is None:
-                            final[src, t] += P[j, t]
-                        else:
+                        if s is not None:
                             Q[src, s] += P[j, t]
                         if c is not None:
                             convert[src, c] += P[j, t]
     N = np.linalg.inv(np.eye(m) - Q)
     v = start @ N
     tp = np.arange(m) % n
-    finals = final0 + v @ final
-    transient = np.bincount(tp, weights=v, minlength=n)
-    visit = []
-    for i in range(n):  # P(visit i): i's states absorb
-        copies = tp == i
+    visits = np.bincount(tp, weights=v, minlength=n)
+    retention = convert0 + v @ convert
+
+    def hit(copies):
         T = Q.copy()
         T[copies] = 0.0
-        b = Q[:, copies].sum(axis=1) + final[:, i]
-        x = np.linalg.solve(np.eye(m) - T, b)
-        visit.append(start[copies].sum() + start[~copies] @ x[~copies] + final0[i])
+        x = np.linalg.solve(np.eye(m) - T, Q[:, copies].sum(axis=1))
+        return start[copies].sum() + start[~copies] @ x[~copies]
+
+    after = np.arange(m) >= n  # from cycle 1's post phase on
+    before = np.arange(m) < (2 * K - 1) * n  # before the last cycle's post phase
     return {
-        "retention": convert0 + v @ convert,
-        "visits": transient + finals,
-        "exits": transient * chain.exit,
-        "visit": np.array(visit),
+        "unconverted": np.bincount(tp[:n], weights=v[:n], minlength=n) * chain.exit,
+        "lost": np.bincount(tp[before], weights=v[before], minlength=n) * chain.exit,
+        "retention": retention,
+        "visits": visits,
+        "exits": visits * chain.exit,
+        "visit": np.array([hit(tp == i) for i in range(n)]),
+        "after": np.array([hit((tp == i) & after) for i in range(n)]) / retention[0],
     }
 
 
@@ -242,11 +265,12 @@ def test_sparse_solver_agrees_with_a_dense_solve(tmp_path, seed, cyclical):
     path = tmp_path / "random.yaml"
     path.write_text(_random_map(rng, cyclical))
     jmap = load_map(path)
-    chain = persona_chain(jmap, None)
-    for K in (1, 2, 3, 5) if cyclical else (1,):
-        renewal = chain.index[jmap.journey.renewal] if K > 1 else None
+    prospect = persona_chain(jmap, None)
+    renewal = prospect.index[jmap.journey.renewal] if cyclical else None
+    for K, chain in itertools.product((1, 2, 3, 5) if cyclical else (1,),
+                                      (prospect, replace(prospect, customer=True))):  # fmt: skip
         want = _dense_reference(chain, renewal, K)
-        r = solve(jmap, None, K)
+        r = solve(jmap, None, K, chain=chain)
         ids = chain.states
         np.testing.assert_allclose(r.retention, want["retention"], rtol=0, atol=1e-12)
         np.testing.assert_allclose(
@@ -256,8 +280,18 @@ def test_sparse_solver_agrees_with_a_dense_solve(tmp_path, seed, cyclical):
             [r.exit_probability[s] for s in ids], want["exits"], rtol=0, atol=1e-12
         )
         np.testing.assert_allclose(
+            [r.lost_probability[s] for s in ids], want["lost"], rtol=0, atol=1e-12
+        )
+        np.testing.assert_allclose(
+            [r.unconverted_exit_probability[s] for s in ids], want["unconverted"], atol=1e-12
+        )
+        np.testing.assert_allclose(
             [r.visit_probability[s] for s in ids], want["visit"], rtol=0, atol=1e-12
         )
+        if want["retention"][0] > 0:
+            np.testing.assert_allclose(
+                [r.after.reach[s] for s in ids], want["after"], rtol=0, atol=1e-12
+            )
 
 
 def test_many_cycles_are_a_closed_form():

@@ -111,7 +111,7 @@ def test_gaps_text_is_plain_on_stdout_with_whole_headers():
 
 
 def test_simulate_text_is_plain_on_stdout():
-    args = ("simulate", TREADMILL, "-n", "2000", "--seed", "3", "--top", "5")
+    args = ("simulate", TREADMILL, "-n", "2000", "--seed", "3", "--top", "25")
     r = piped(*args)
     assert r.returncode == 0 and r.stderr == ""
     lines = _assert_plain(r.stdout)

@@ -68,9 +68,11 @@ def _walk(jmap, names: list[str | None], log, *, runs: int, seed: int, cycles: i
           max_steps: int, top: int, exact: bool) -> list:  # fmt: skip
     """Each persona's report under a progress bar, every visit written to `log` if given."""
     from journeyctl.cli.progress import Progress
-    from journeyctl.markov.exact import solve
     from journeyctl.markov.montecarlo import simulate as walk
     from journeyctl.markov.summary import summarise
+
+    if exact:  # the solver's imports (sparse LU, graphs) only when asked for
+        from journeyctl.markov.exact import solve
 
     reports = []
     with Progress("simulating", total=len(names) * runs) as progress:
@@ -78,7 +80,8 @@ def _walk(jmap, names: list[str | None], log, *, runs: int, seed: int, cycles: i
             w = walk(jmap, name, runs, seed, cycles, max_steps,
                      on_visits=log.sink(name, runs) if log is not None else None,
                      progress=lambda done, base=i * runs: progress.update(base + done))  # fmt: skip
-            reports.append(summarise(jmap, w, top, solve(jmap, name, cycles) if exact else None))
+            figures = solve(jmap, name, cycles) if exact else None
+            reports.append(summarise(jmap, w, top, figures))
     return reports
 
 

@@ -87,11 +87,27 @@ class Persona(Entity):
     screen_affinity: Mapping[str, float] = field(default_factory=dict)
     opted_out: tuple[str, ...] = ()
     owns: tuple[str, ...] = ()
+    not_interested: tuple[str, ...] = ()
+    entry: tuple[Transition, ...] = ()
+    """Where this persona's walks start; empty: the journey's entry."""
+    starts_as: str = "prospect"
+
+    @property
+    def customer(self) -> bool:
+        """Whether the persona starts as an existing customer (`starts_as: customer`)."""
+        return self.starts_as == "customer"
+
+    def declines(self, tp: Touchpoint) -> bool:
+        """Whether this persona never takes up the invitation `tp`: it is on a channel they
+        opted out of, or everything it offers they own or are not interested in."""
+        unwanted = {*self.owns, *self.not_interested}
+        return tp.channel in self.opted_out or (bool(tp.offers) and set(tp.offers) <= unwanted)
 
     def factor(self, tp: Touchpoint) -> float:
         """The multiplier of moves to `tp`: a(channel) × the largest s(screen) of its screens
-        (each 1 when not given), 0 for a brand push on a channel this persona opted out of."""
-        if tp.initiated_by == "brand" and tp.channel in self.opted_out:
+        (each 1 when not given); 0 for an invitation this persona `declines`. A push reaches
+        the persona even on a channel they opted out of: the design sends it (G301)."""
+        if tp.invitation and self.declines(tp):
             return 0.0
         a = self.channel_affinity.get(tp.channel, 1.0)
         return a * max((self.screen_affinity.get(x, 1.0) for x in tp.screens), default=1.0)
@@ -106,6 +122,7 @@ class Touchpoint(Entity):
     screens: tuple[str, ...] = ()
     engagement: str = "passive"
     initiated_by: str = "customer"
+    invitation: bool = False
     two_way: bool = False
     measurable: bool = False
     moment_of_truth: bool = False
@@ -123,6 +140,11 @@ class Touchpoint(Entity):
     @property
     def label(self) -> str:
         return self.name or self.id
+
+    @property
+    def push(self) -> bool:
+        """Brand-initiated and not an invitation: the brand sends it, the customer gets it."""
+        return self.initiated_by == "brand" and not self.invitation
 
     def emotion_for(self, persona: str | None) -> float | None:
         """The emotion score for `persona` (its own, else the default)."""

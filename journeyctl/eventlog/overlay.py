@@ -166,7 +166,7 @@ def compare_log(
     designed = [d for d, m in zip(designed, moves, strict=True) if m.designed_weight]
     outcomes = q.case_outcomes(con, designed, list(j.goal), j.kind == "linear")
     personas = _personas(jmap, {seg for seg, *_ in outcomes})
-    exits = {p: solve(jmap, p).exit_probability for p in {None, *personas.values()}}
+    exits = {p: solve(jmap, p).unconverted_exit_probability for p in {None, *personas.values()}}
     by_segment: dict[str | None, int] = defaultdict(int)
     for segment, *_, n in outcomes:
         by_segment[segment] += n

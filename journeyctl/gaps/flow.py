@@ -47,9 +47,10 @@ class PersonaFlow:
     carry_on: dict[str, float]
     """P(convert | the walk takes one of the touchpoint's moves other than `exit`)."""
     exits: dict[str, float]
-    """P(the walk drops off at the touchpoint), from the exact solver."""
+    """P(the walk drops off at the touchpoint before its last conversion: leaving after it
+    costs none), from the exact solver."""
     stage_exits: dict[str, float]
-    """P(the walk drops off in the stage), from the exact solver."""
+    """The same per stage."""
 
     def visit(self, tp: str) -> float:
         return self.reach.get(tp, 0.0)
@@ -93,8 +94,8 @@ def persona_flow(jmap: JourneyMap, persona: str | None) -> PersonaFlow:
             s: float(first[i] * h[i] / converts) if converts > 0 else 0.0 for i, s in enumerate(ids)
         },
         carry_on={s: float(on[i]) for i, s in enumerate(ids)},
-        exits=dict(exact.exit_probability),
-        stage_exits=dict(exact.stage_exit_probability),
+        exits=dict(exact.lost_probability),
+        stage_exits=dict(exact.stage_lost_probability),
     )
 
 

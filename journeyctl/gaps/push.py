@@ -1,18 +1,19 @@
-"""Push gaps: brand messages a persona refused, and offers of what a persona already has.
+"""Push gaps: brand messages sent to a persona who refused them, or offering what they own or
+do not want.
 
-One gap per touchpoint and persona for each cause. Offers only count on touchpoints the brand
-starts: a product page the customer opens may list what they own; a campaign should not.
-The impact is the touchpoint's audience: the share of the persona's walks that reach it or a
-touchpoint that leads to it (the persona chain never delivers an opted-out message, so its own
-visits would say 0).
+Only pushes count (`initiated_by: brand` and not `invitation`): an invitation is the customer's
+choice, and a persona who declines it never takes it up. One gap per touchpoint and persona for
+each cause. Offers count on pushes alone: a product page the customer opens may list what they
+own; a campaign should not. A push reaches the persona whatever they refused, so the impact is
+the share of the persona's walks that receive it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from journeyctl.core.findings import Severity
-from journeyctl.core.model import Touchpoint
+from journeyctl.core.model import Persona, Touchpoint
 from journeyctl.gaps.context import Context
 from journeyctl.gaps.model import Evidence, Gap, GapType, named
 
@@ -21,10 +22,11 @@ OPTED_OUT = GapType(
     "opted-out-push",
     "push",
     Severity.ERROR,
-    """The brand starts a touchpoint on a channel the persona opted out of.
+    """The brand pushes a touchpoint on a channel the persona opted out of.
 
-    The touchpoint is `initiated_by: brand` on a channel in the persona's `opted_out`. Suppress
-    the persona from that channel's audience, or reach them on a channel they accept.
+    The touchpoint is a push (`initiated_by: brand`, not an `invitation`) on a channel in the
+    persona's `opted_out`. Suppress the persona from that channel's audience, or reach them on
+    a channel they accept.
     """,
 )
 OWNED_OFFER = GapType(
@@ -32,27 +34,38 @@ OWNED_OFFER = GapType(
     "owned-offer",
     "push",
     Severity.WARNING,
-    """A brand-initiated touchpoint offers something the persona already owns.
+    """A push offers something the persona already owns.
 
-    The touchpoint is `initiated_by: brand` and `offers` something in the persona's `owns` (a
-    page the customer opens may list it; a campaign should not). Exclude the owners from the
-    audience, or offer them something they do not have.
+    The touchpoint is a push (`initiated_by: brand`, not an `invitation`) and `offers`
+    something in the persona's `owns` (a page the customer opens may list it; a campaign should
+    not). Exclude the owners from the audience, or offer them something they do not have.
     """,
 )
-TYPES = (OPTED_OUT, OWNED_OFFER)
+UNWANTED_OFFER = GapType(
+    "G303",
+    "unwanted-offer",
+    "push",
+    Severity.WARNING,
+    """A push offers something the persona is not interested in.
+
+    The touchpoint is a push (`initiated_by: brand`, not an `invitation`) and `offers`
+    something in the persona's `not_interested`. Leave the persona out of the audience, or
+    offer them something they want; an invitation they could decline would not impose it.
+    """,
+)
+TYPES = (OPTED_OUT, OWNED_OFFER, UNWANTED_OFFER)
 
 
 def find(ctx: Context) -> Iterator[Gap]:
-    leads = _leads(ctx)
     for persona in ctx.personas:
         for tp in ctx.jmap.touchpoints:
-            if tp.initiated_by != "brand":
+            if not tp.push:
                 continue
             where = dict(
                 persona=persona.id,
                 stage=tp.stage,
                 touchpoints=(tp.id,),
-                impact=_audience(ctx, persona.id, tp, leads.get(tp.id, ())),
+                impact=ctx.visit(persona.id, tp.id),
             )
             if tp.channel in persona.opted_out:
                 i = persona.opted_out.index(tp.channel)
@@ -69,42 +82,37 @@ def find(ctx: Context) -> Iterator[Gap]:
                     ),
                     **where,
                 )
-            owned = [o for o in tp.offers if o in persona.owns]
-            if owned:
-                evidence = [
-                    Evidence(tp.at(f"offers:{tp.offers.index(o)}"), f"`{tp.id}` offers {o}")
-                    for o in owned
-                ]
-                evidence += [
-                    Evidence(
-                        persona.at(f"owns:{persona.owns.index(o)}"), f"`{persona.id}` owns {o}"
-                    )
-                    for o in owned
-                ]
-                yield OWNED_OFFER.gap(
-                    f"{named(tp)} offers {', '.join(owned)}, which {persona.id} already has",
-                    f"exclude owners of {', '.join(owned)} from the audience, or offer them "
-                    "something they do not have",
-                    evidence=tuple(evidence),
-                    **where,
-                )
+            yield from _offer_gaps(tp, persona, where)
 
 
-def _leads(ctx: Context) -> dict[str, list[str]]:
-    """Per touchpoint, the touchpoints with a move of positive weight to it."""
-    leads: dict[str, list[str]] = {}
-    for src in ctx.jmap.touchpoints:
-        for target in dict.fromkeys(m.target for m in src.next if m.weight > 0):
-            leads.setdefault(target, []).append(src.id)
-    return leads
+_OFFER_CHECKS = (
+    # gap type, the persona's list, as the evidence says it, as the message says it, the fix
+    (OWNED_OFFER, "owns", "owns", "already has",
+     "exclude owners of {offers} from the audience, or offer them something they do not have"),
+    (UNWANTED_OFFER, "not_interested", "is not interested in", "is not interested in",
+     "leave {persona} out of the audience for {offers}, or offer them something they want"),
+)  # fmt: skip
 
 
-def _audience(ctx: Context, persona: str, tp: Touchpoint, leads: Sequence[str]) -> float:
-    """The share of `persona`'s walks that reach `tp` or a touchpoint (`leads`) or entry
-    leading to it."""
-    shares = [ctx.visit(persona, tp.id)]
-    shares += [ctx.visit(persona, src) for src in leads]
-    entry = ctx.jmap.journey.entry if ctx.jmap.journey else ()
-    total = sum(e.weight for e in entry if e.weight > 0)
-    shares += [e.weight / total for e in entry if e.target == tp.id and e.weight > 0]
-    return max(shares)
+def _offer_gaps(tp: Touchpoint, persona: Persona, where: dict) -> Iterator[Gap]:
+    """G302 and G303: what push `tp` offers that `persona` owns, or is not interested in, with
+    each offer and each item of the persona's list as evidence."""
+    for gap_type, field, notes, says, fix in _OFFER_CHECKS:
+        theirs = getattr(persona, field)
+        hits = [o for o in tp.offers if o in theirs]
+        if not hits:
+            continue
+        evidence = [
+            Evidence(tp.at(f"offers:{tp.offers.index(o)}"), f"`{tp.id}` offers {o}") for o in hits
+        ]
+        evidence += [
+            Evidence(persona.at(f"{field}:{theirs.index(o)}"), f"`{persona.id}` {notes} {o}")
+            for o in hits
+        ]
+        offers = ", ".join(hits)
+        yield gap_type.gap(
+            f"{named(tp)} offers {offers}, which {persona.id} {says}",
+            fix.format(offers=offers, persona=persona.id),
+            evidence=tuple(evidence),
+            **where,
+        )

@@ -402,6 +402,9 @@ def _persona(item: _Item) -> Persona:
         screen_affinity={k: float(v) for k, v in (d.get("screen_affinity") or {}).items()},
         opted_out=item.strings("opted_out"),
         owns=item.strings("owns"),
+        not_interested=item.strings("not_interested"),
+        entry=item.transitions("entry"),
+        starts_as=d.get("starts_as", "prospect"),
     )
 
 
@@ -424,6 +427,7 @@ def _touchpoint(item: _Item) -> Touchpoint:
         screens=item.strings("screens"),
         engagement=d["engagement"],
         initiated_by=d.get("initiated_by", "customer"),
+        invitation=bool(d.get("invitation", False)),
         two_way=bool(d.get("two_way", False)),
         measurable=bool(d.get("measurable", bool(kpis))),
         moment_of_truth=bool(d.get("moment_of_truth", False)),

@@ -3,9 +3,11 @@
 For a move to touchpoint j with map weight w the persona's weight is
 w' = w × a(channel_j) × s(j), where a(c) is the persona's channel affinity (default 1) and
 s(j) the largest of its screen affinities over j's screens (1 when j lists none). Moves to a
-brand-initiated touchpoint on a channel the persona opted out of get w' = 0. `exit` weights
-are kept. Each mapping is then normalised; a touchpoint whose weights are all 0 is `stuck`
-(walks leave from there).
+(`Persona.factor` says which moves a persona zeroes). `exit` weights are kept. Each mapping is
+then normalised; a touchpoint whose weights are all 0 is `stuck` (walks leave from there).
+
+Walks start by the journey's `entry`, adjusted the same way, or by the persona's own `entry`,
+taken as written. A persona that `starts_as: customer` starts converted (`customer`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 from scipy import sparse
 
 from journeyctl.core.errors import RequestError
-from journeyctl.core.model import EXIT, JourneyMap, Persona
+from journeyctl.core.model import EXIT, JourneyMap, Persona, Transition
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Chain:
     """(n,) True for goal touchpoints."""
     stuck: tuple[str, ...]
     """Touchpoints with moves whose weights the persona all zeroed."""
+    customer: bool = False
+    """Walks start converted (the persona `starts_as: customer`)."""
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -57,6 +61,12 @@ class Chain:
         return self.moves.get((i, self.index[dst]), 0.0)
 
 
+def cycles_of(jmap: JourneyMap, cycles: int) -> int:
+    """The number of cycles walked: `cycles` for a cyclical journey, else 1."""
+    j = jmap.journey
+    return cycles if j is not None and j.kind == "cyclical" and j.renewal else 1
+
+
 def get_persona(jmap: JourneyMap, persona: str | None) -> Persona | None:
     """The persona called `persona`; None for None. Raises RequestError for an unknown one."""
     if persona is None:
@@ -65,6 +75,12 @@ def get_persona(jmap: JourneyMap, persona: str | None) -> Persona | None:
         known = ", ".join(p.id for p in jmap.personas) or "none"
         raise RequestError(f"unknown persona {persona!r}; the map's personas: {known}")
     return jmap.persona[persona]
+
+
+def entry_moves(jmap: JourneyMap, who: Persona | None) -> tuple[Transition, ...]:
+    """Where `who`'s walks start: its own `entry`, else the journey's."""
+    assert jmap.journey is not None
+    return who.entry if who is not None and who.entry else jmap.journey.entry
 
 
 def persona_chain(jmap: JourneyMap, persona: str | None) -> Chain:
@@ -98,10 +114,12 @@ def persona_chain(jmap: JourneyMap, persona: str | None) -> Chain:
     P.eliminate_zeros()  # probabilities that underflowed
     start = np.zeros(n)
     assert jmap.journey is not None
-    entry = jmap.adjusted(jmap.journey.entry, who)
+    moves = entry_moves(jmap, who)
+    entry = jmap.adjusted(moves, None if moves is not jmap.journey.entry else who)
     total = sum(w for _, w in entry)
     if total > 0:
         for target, w in entry:
             start[index[target]] += w / total
     goal = np.array([s in jmap.journey.goal for s in states], dtype=bool)
-    return Chain(states, P, leave, start, goal, tuple(stuck))
+    customer = who is not None and who.customer
+    return Chain(states, P, leave, start, goal, tuple(stuck), customer)

@@ -1,9 +1,12 @@
 """Exact journey figures from the absorbing Markov chain (no sampling, no step cap).
 
 The walk's state is (touchpoint, cycle k, phase): phase `pre` until cycle k converts (lands
-on a goal), `post` after it (post-purchase, loyalty) until the renewal touchpoint starts cycle
-k+1. Linear journeys have one cycle, so a goal ends the walk. Exit and the conversion of the
-last cycle are absorbing.
+on a goal), `post` after it (post-purchase, loyalty). A linear journey has one cycle and its
+post phase runs until the walk exits. In a cyclical journey the renewal touchpoint ends the
+post phase and starts cycle k+1; after the last cycle walked, moving to it ends the walk (the
+next cycle is beyond the horizon). Exit is absorbing. A persona that starts as a customer
+starts in cycle 1's post phase (converted), or in cycle 2 where it enters at the renewal
+touchpoint.
 
 The moves within a phase are the same in every cycle, so each phase is factorised once
 (`Phase`, sparse) and the cycles are chained: cycle 1 starts from the entries; every later
@@ -12,7 +15,9 @@ by the share that renews, and the sums over cycles are geometric (closed form, a
 cycles). Expected visits are start · N per phase, N = (I − Q)⁻¹. P(visit j at least once) adds,
 phase by phase, the first visits h = N_ij / N_jj of the walks that have not met j yet; those
 are the walks that leave a phase by o without j: B_so − h_sj · B_jo, with B = N · (moves out).
-A walk caught in a loop it can never leave visits it infinitely often.
+A walk caught in a loop it can never leave visits it infinitely often. Figures over a set of
+touchpoints (a stage) solve the hitting odds of the set on the chain written out cycle by cycle
+(`_extended`, up to `EXTENDED_STATES` states).
 """
 
 from __future__ import annotations
@@ -26,13 +31,39 @@ from scipy.sparse.csgraph import connected_components
 
 from journeyctl.core.errors import RequestError
 from journeyctl.core.model import JourneyMap
-from journeyctl.markov.absorbing import Solver, as_sparse, can_reach, closed, first_visit, reachable
-from journeyctl.markov.chain import Chain, persona_chain
+from journeyctl.markov.absorbing import (
+    Solver,
+    as_sparse,
+    can_reach,
+    closed,
+    first_visit,
+    hit,
+    reachable,
+)
+from journeyctl.markov.chain import Chain, cycles_of, persona_chain
 
 MAX_CYCLES = 1_000_000
 """The most cycles the exact solver reports (one retention figure each)."""
 MAX_GOALS = 200
-"""The most goal touchpoints of a cyclical journey solved over several cycles."""
+"""The most goal touchpoints the exact solver follows walks past."""
+EXTENDED_STATES = 200_000
+"""The most states (2 × cycles × touchpoints) of the chain written out for figures per stage."""
+
+
+@dataclass(frozen=True)
+class AfterConversion:
+    """What converting walks do from their first conversion on (post-purchase, loyalty, later
+    cycles), as shares of the converting walks."""
+
+    reach: dict[str, float]
+    """P(visit the touchpoint at or after the first conversion | converted)."""
+    drop_off: dict[str, float]
+    """P(leave the journey from the touchpoint after converting | converted)."""
+    stage_reach: dict[str, float] | None
+    """P(visit the stage at or after the first conversion | converted); None past
+    `EXTENDED_STATES`."""
+    stage_drop_off: dict[str, float]
+    """`drop_off` summed per stage."""
 
 
 @dataclass(frozen=True)
@@ -41,9 +72,10 @@ class ExactResult:
 
     persona: str | None
     conversion: float
-    """P(reach a goal) (in cycle 1 for cyclical journeys)."""
+    """P(reach a goal) (in cycle 1 for cyclical journeys); 1 for a persona that starts as a
+    customer."""
     expected_steps: float
-    """Expected touchpoint visits until absorption (inf when some walks can loop forever)."""
+    """Expected touchpoint visits until the walk ends (inf when some walks can loop forever)."""
     visit_probability: dict[str, float]
     expected_visits: dict[str, float]
     edge_flow: dict[tuple[str, str], float]
@@ -51,8 +83,16 @@ class ExactResult:
     exit_probability: dict[str, float]
     """P(the walk drops off from this touchpoint)."""
     stage_exit_probability: dict[str, float]
+    unconverted_exit_probability: dict[str, float]
+    """P(the walk drops off from this touchpoint without ever converting)."""
+    lost_probability: dict[str, float]
+    """P(the walk drops off from this touchpoint before the last cycle's conversion): a drop-off
+    that costs a conversion (before the purchase of a linear journey)."""
+    stage_lost_probability: dict[str, float]
     retention: tuple[float, ...]
     """Cyclical: P(convert in cycle k), k = 1..cycles; linear: (conversion,)."""
+    after: AfterConversion | None
+    """From the first conversion on; None when no walk converts."""
 
 
 class Phase:
@@ -89,37 +129,6 @@ class Phase:
         return np.where(self.trapped if v.ndim == 1 else self.trapped[:, None], enter, h)
 
 
-def cycles_of(jmap: JourneyMap, cycles: int) -> int:
-    """The number of cycles walked: `cycles` for a cyclical journey, else 1."""
-    j = jmap.journey
-    return cycles if j is not None and j.kind == "cyclical" and j.renewal else 1
-
-
-def _phases(chain: Chain, renewal: int | None) -> tuple[Phase, Phase | None]:
-    """Before conversion (goals take the walk on) and, for several cycles, after it (the
-    renewal touchpoint takes it on)."""
-    P, goal = chain.P, chain.goal
-    pre = Phase(
-        as_sparse(_keep_rows(~goal) @ P @ _keep_rows(~goal)),
-        ~goal,
-        chain.exit + P @ goal.astype(float),
-    )
-    if renewal is None:
-        return pre, None
-    other = np.ones(len(goal), dtype=bool)
-    other[renewal] = False
-    post = Phase(
-        as_sparse(P @ _keep_rows(other)),
-        np.ones(len(goal), bool),
-        chain.exit + P[:, [renewal]].toarray().ravel(),
-    )
-    return pre, post
-
-
-def _keep_rows(mask: np.ndarray) -> sparse.dia_array:
-    return sparse.diags_array(mask.astype(float))
-
-
 def _geometric(a, m: int):
     """1 + a + … + a^(m−1), element-wise for 0 ≤ a ≤ 1."""
     a = np.clip(a, 0.0, 1.0)
@@ -134,12 +143,47 @@ def _scaled(c: float, x: np.ndarray) -> np.ndarray:
     return c * x if c > 0 else np.zeros_like(x)
 
 
+def _phases(chain: Chain, renewal: int | None) -> tuple[Phase, Phase]:
+    """Before conversion (goals take the walk on) and after it (until exit, or until the
+    renewal touchpoint takes it on)."""
+    P, goal = chain.P, chain.goal
+    pre = Phase(
+        as_sparse(_keep_rows(~goal) @ P @ _keep_rows(~goal)),
+        ~goal,
+        chain.exit + P @ goal.astype(float),
+    )
+    return pre, Phase(
+        as_sparse(P @ _keep_rows(_others(len(goal), renewal))),
+        np.ones(len(goal), bool),
+        chain.exit + _renewing(chain, renewal),
+    )
+
+
+def _others(n: int, renewal: int | None) -> np.ndarray:
+    """Every state but the renewal touchpoint."""
+    other = np.ones(n, dtype=bool)
+    if renewal is not None:
+        other[renewal] = False
+    return other
+
+
+def _renewing(chain: Chain, renewal: int | None) -> np.ndarray:
+    """P(the next move from each touchpoint is to the renewal touchpoint); 0 without one."""
+    if renewal is None:
+        return np.zeros(len(chain.states))
+    return chain.P[:, [renewal]].toarray().ravel()
+
+
+def _keep_rows(mask: np.ndarray) -> sparse.dia_array:
+    return sparse.diags_array(mask.astype(float))
+
+
 def solve(
     jmap: JourneyMap, persona: str | None, cycles: int = 3, *, chain: Chain | None = None
 ) -> ExactResult:
     """Exact figures for `persona` (None: the map as-is); `chain` is its `persona_chain` when
-    the caller has built it already. Raises RequestError for unknown personas, and past
-    `MAX_CYCLES` cycles or, over several cycles, `MAX_GOALS` goals."""
+    the caller has built it already. Raises RequestError for unknown personas, past
+    `MAX_CYCLES` cycles, and past `MAX_GOALS` goals."""
     chain = chain if chain is not None else persona_chain(jmap, persona)
     j = jmap.journey
     assert j is not None
@@ -149,107 +193,190 @@ def solve(
             f"{cycles:,} cycles: the exact solver reports at most {MAX_CYCLES:,} (one retention "
             "figure each); ask for fewer with --cycles"
         )
-    if K > 1 and chain.goal.sum() > MAX_GOALS:
+    if chain.goal.sum() > MAX_GOALS:
         raise RequestError(
             f"{j.at('goal')}: the journey has {chain.goal.sum():,} goal touchpoints; the exact "
-            f"solver follows at most {MAX_GOALS} over several cycles; ask for --cycles 1"
+            f"solver follows walks past at most {MAX_GOALS}; leave out --exact"
         )
-    renewal = chain.index[j.renewal] if K > 1 and j.renewal else None
-    pre, post = _phases(chain, renewal)
-    P, goal = chain.P, chain.goal
-    n = len(chain.states)
-
-    def pre_phase(land):
-        """Expected visits (shown) and conversions at each goal of walks landing by `land`."""
-        inside = np.where(goal, 0.0, land)
-        v = pre.solver.visits(inside)
-        return pre.shown(inside, v), np.where(goal, land + P.T @ v, 0.0)
-
-    shown0, c0 = pre_phase(chain.start)
-    transient, finals, retention = shown0, c0, np.array([c0.sum()])
-    visited = pre.first(np.where(goal, 0.0, chain.start)) + c0  # a goal: landing there
-    if post is not None:
-        # Cycle 1 converts by c0, walks on after it and renews by R0; every later cycle k
-        # lands on the renewal touchpoint with R0 · α^(k−2) and converts ρ of that.
-        back = P[:, [renewal]].toarray().ravel()
-        e = np.zeros(n)
-        e[renewal] = 1.0
-        vp0 = post.solver.visits(c0)
-        R0 = float(vp0 @ back)
-        shown_u, cu = pre_phase(e)
-        vp = post.solver.visits(cu)
-        alpha, rho = float(vp @ back), float(cu.sum())
-        transient = (
-            shown0
-            + post.shown(c0, vp0)
-            + _scaled(R0 * float(_geometric(alpha, K - 1)), shown_u)
-            + _scaled(R0 * float(_geometric(alpha, K - 2)), post.shown(cu, vp))
-        )
-        finals = R0 * alpha ** (K - 2) * cu
-        retention = np.concatenate([retention, R0 * rho * alpha ** np.arange(K - 1)])
-        visited = _visited(chain, pre, post, c0, e, cu, back, K)
-    visits = transient + finals
-    exits = {s: _product(transient[i], chain.exit[i]) for i, s in enumerate(chain.states)}
+    renewal = chain.index[j.renewal] if j.kind == "cyclical" and j.renewal else None
+    walk = _Walk(chain, *_phases(chain, renewal), renewal, K)
+    transient = walk.shown0 + walk.after
+    visited, reached = walk.first_visits()
+    exits = _per_state(chain, _times(transient, chain.exit))
+    lost = _per_state(chain, _times(walk.before, chain.exit))
+    convert = float(walk.retention[0])
     return ExactResult(
         persona=persona,
-        conversion=float(retention[0]),
-        expected_steps=float(visits.sum()),
-        visit_probability={s: float(visited[i]) for i, s in enumerate(chain.states)},
-        expected_visits={s: float(visits[i]) for i, s in enumerate(chain.states)},
+        conversion=convert,
+        expected_steps=float(transient.sum()),
+        visit_probability=_per_state(chain, visited),
+        expected_visits=_per_state(chain, transient),
         edge_flow=_edge_flow(jmap, chain, transient),
         exit_probability=exits,
         stage_exit_probability=_by_stage(jmap, exits),
-        retention=tuple(retention.tolist()),
+        unconverted_exit_probability=_per_state(chain, _times(walk.shown0, chain.exit)),
+        lost_probability=lost,
+        stage_lost_probability=_by_stage(jmap, lost),
+        retention=tuple(walk.retention.tolist()),
+        after=_after(jmap, walk, reached, convert) if convert > 0 else None,
     )
 
 
-def _visited(
-    chain: Chain,
-    pre: Phase,
-    post: Phase,
-    c0: np.ndarray,
-    e: np.ndarray,
-    cu: np.ndarray,
-    back: np.ndarray,
-    K: int,
-) -> np.ndarray:
-    """P(visit each touchpoint at least once) over K ≥ 2 cycles.
+class _Walk:
+    """The phases chained over K cycles from where the persona starts.
 
-    Walks that have not met touchpoint i yet leave a pre phase at goal g by L[i, g] = c_g −
-    h_i · B[i, g] (B: P(convert at g) from i), and landing on g meets g. A post phase entered
-    by L[i, :] meets i with Σ_g L[i, g] H[i, g] (H: first visits from g) and renews without
-    meeting it by Σ_g L[i, g] (Bren_g − H[i, g] Bren_i). Every cycle after the first lands
-    on the renewal touchpoint, so walk i's share is geometric with ratio α_i.
+    `land`: where walks enter cycle 1's post phase (the goals they convert at, or a customer's
+    entries); `direct`: the share that starts at the renewal touchpoint (a customer entering
+    there starts cycle 2); `after`: expected visits from the first conversion on; `before`:
+    expected visits before the last cycle's conversion (a walk leaving there loses one).
     """
-    P, goal = chain.P, chain.goal
-    g = np.flatnonzero(goal)
-    B = pre.solver.solve(P[:, g].toarray())
-    entry = np.zeros((len(goal), len(g)))
-    entry[g, np.arange(len(g))] = 1.0
-    H = post.first(entry)
-    Bren = post.solver.solve(back)
 
-    def leave_pre(h, c):
-        """(L, met): walks leaving pre unmet by goal, and the share meeting a goal on landing."""
+    def __init__(self, chain: Chain, pre: Phase, post: Phase, renewal: int | None, K: int):
+        self.chain, self.pre, self.post, self.renewal, self.K = chain, pre, post, renewal, K
+        n, start = len(chain.states), chain.start
+        self.back = _renewing(chain, renewal)
+        self.e = np.zeros(n)
+        self.direct = 0.0
+        if chain.customer:
+            self.shown0, self.land = np.zeros(n), start.copy()
+            if renewal is not None:
+                self.direct, self.land[renewal] = float(start[renewal]), 0.0
+            convert = float(start.sum())
+        else:
+            self.shown0, self.land = self.pre_phase(start)
+            convert = float(self.land.sum())
+        vp0 = post.solver.visits(self.land)
+        R0 = float(vp0 @ self.back) + self.direct
+        self.after = post.shown(self.land, vp0)
+        self.before = self.shown0
+        self.retention = np.array([convert])
+        self.cycles = renewal is not None and K > 1
+        if self.cycles:
+            assert renewal is not None
+            self.e[renewal] = 1.0
+            shown_u, self.cu = self.pre_phase(self.e)
+            vp = post.solver.visits(self.cu)
+            alpha, rho = float(vp @ self.back), float(self.cu.sum())
+            later = shown_u + post.shown(self.cu, vp)
+            self.after = self.after + _scaled(R0 * float(_geometric(alpha, K - 1)), later)
+            self.before = (
+                self.shown0
+                + post.shown(self.land, vp0)
+                + _scaled(R0 * float(_geometric(alpha, K - 1)), shown_u)
+                + _scaled(R0 * float(_geometric(alpha, K - 2)), post.shown(self.cu, vp))
+            )
+            more = R0 * rho * alpha ** np.arange(K - 1)
+            self.retention = np.concatenate([self.retention, more])
+
+    def pre_phase(self, land: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Expected visits (shown) and conversions at each goal of walks landing by `land`."""
+        goal = self.chain.goal
+        inside = np.where(goal, 0.0, land)
+        v = self.pre.solver.visits(inside)
+        return self.pre.shown(inside, v), np.where(goal, land + self.chain.P.T @ v, 0.0)
+
+    def first_visits(self) -> tuple[np.ndarray, np.ndarray]:
+        """P(visit each touchpoint at least once), and at or after the first conversion.
+
+        Walks that have not met touchpoint i yet leave a pre phase at goal g by L[i, g] = c_g −
+        h_i · B[i, g] (B: P(convert at g) from i), and landing on g meets g. A post phase
+        entered by L[i, :] meets i with Σ_g L[i, g] H[i, g] (H: first visits from g) and renews
+        without meeting it by Σ_g L[i, g] (Bren_g − H[i, g] Bren_i). Every cycle after the first
+        lands on the renewal touchpoint, so walk i's share is geometric with ratio α_i.
+        """
+        pre, post, chain = self.pre, self.post, self.chain
+        Bren = post.solver.solve(self.back)
+        later = np.zeros(len(chain.states))
+        if self.cycles:
+            hu = pre.first(np.where(chain.goal, 0.0, self.e))
+            meetu, alpha, metu = self._through_cycle(hu, self.cu, Bren)
+            later = (hu + metu + meetu) * _geometric(alpha, self.K - 1)
+        meet = post.first(self.land)
+        reached = meet + (self.land @ Bren - Bren * meet + self.direct) * later
+        if chain.customer:
+            return reached, reached
+        h0 = pre.first(np.where(chain.goal, 0.0, chain.start))
+        meet0, R0, met0 = self._through_cycle(h0, self.land, Bren)
+        return h0 + met0 + meet0 + R0 * later, reached
+
+    def _through_cycle(
+        self, h: np.ndarray, c: np.ndarray, Bren: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For walks that met i in a pre phase with odds `h` and converted by `c`: (meets i in
+        the post phase, renews without having met i, meets i by landing on it as a goal)."""
+        P, goal = self.chain.P, self.chain.goal
+        g = np.flatnonzero(goal)
+        B = self.pre.solver.solve(P[:, g].toarray())
+        entry = np.zeros((len(goal), len(g)))
+        entry[g, np.arange(len(g))] = 1.0
+        H = self.post.first(entry)
         L = c[g][None, :] - h[:, None] * B
         met = np.zeros(len(goal))
         met[g] = L[g, np.arange(len(g))]
         L[g, np.arange(len(g))] = 0.0
-        return L, met
-
-    def through_post(L):
-        """(meets i in post, renews without meeting i) for walks entering post by L."""
         meet = (L * H).sum(axis=1)
-        return meet, L @ Bren[g] - Bren * meet
+        return meet, L @ Bren[g] - Bren * meet, met
 
-    h0 = pre.first(np.where(goal, 0.0, chain.start))
-    L0, met0 = leave_pre(h0, c0)
-    meet0, R0 = through_post(L0)
-    hu = pre.first(np.where(goal, 0.0, e))
-    Lu, metu = leave_pre(hu, cu)
-    meetu, alpha = through_post(Lu)
-    later = (hu + metu) * _geometric(alpha, K - 1) + meetu * _geometric(alpha, K - 2)
-    return h0 + met0 + meet0 + R0 * later
+
+def _after(jmap: JourneyMap, walk: _Walk, reached: np.ndarray, convert: float) -> AfterConversion:
+    """The figures from the first conversion on, as shares of the converting walks."""
+    chain = walk.chain
+    drop = _per_state(chain, _times(walk.after, chain.exit) / convert)
+    return AfterConversion(
+        reach=_per_state(chain, reached / convert),
+        drop_off=drop,
+        stage_reach=_stage_reach(jmap, walk, convert),
+        stage_drop_off=_by_stage(jmap, drop),
+    )
+
+
+def _stage_reach(jmap: JourneyMap, walk: _Walk, convert: float) -> dict[str, float] | None:
+    """P(visit each stage at or after the first conversion | converted), from the hitting odds
+    of its touchpoints on the extended chain; None past `EXTENDED_STATES` states."""
+    n, K = len(walk.chain.states), walk.K
+    if 2 * K * n > EXTENDED_STATES:
+        return None
+    Q, start = _extended(walk)
+    stage = np.array([jmap.stage_order[t.stage] for t in jmap.touchpoints])
+    after = np.arange(2 * K * n) >= n  # every block from cycle 1's post phase on
+    out = {}
+    for s in jmap.stages:
+        target = after & np.tile(stage == jmap.stage_order[s.id], 2 * K)
+        out[s.id] = hit(Q, start, target) / convert if target.any() else 0.0
+    return out
+
+
+def _extended(walk: _Walk) -> tuple[sparse.csr_array, np.ndarray]:
+    """The chain written out cycle by cycle: blocks (pre 1, post 1, pre 2, …, post K) of n
+    states each, and where walks start on it."""
+    chain, K, r = walk.chain, walk.K, walk.renewal
+    n, P, goal = len(chain.states), chain.P, chain.goal
+    blocks: list[list] = [[None] * (2 * K) for _ in range(2 * K)]
+    for k in range(K):
+        blocks[2 * k][2 * k] = _keep_rows(~goal) @ P @ _keep_rows(~goal)
+        blocks[2 * k][2 * k + 1] = _keep_rows(~goal) @ P @ _keep_rows(goal)
+        blocks[2 * k + 1][2 * k + 1] = P @ _keep_rows(_others(n, r))
+        if k + 1 < K:
+            blocks[2 * k + 1][2 * k + 2] = P @ _keep_rows(~_others(n, r))
+    start = np.zeros(2 * K * n)
+    if chain.customer:
+        start[n : 2 * n] = walk.land
+        if walk.cycles:
+            start[2 * n : 3 * n] = walk.direct * walk.e
+    else:
+        start[:n] = np.where(goal, 0.0, chain.start)
+        start[n : 2 * n] = np.where(goal, chain.start, 0.0)
+    return as_sparse(sparse.block_array(blocks, format="csr")), start
+
+
+def _per_state(chain: Chain, x: np.ndarray) -> dict[str, float]:
+    return {s: float(x[i]) for i, s in enumerate(chain.states)}
+
+
+def _times(visits: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """visits × p, with 0 for a move never taken (even from a state visited infinitely often)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(p > 0, visits * p, 0.0)
 
 
 def _edge_flow(

@@ -11,11 +11,14 @@ import io
 import json
 import math
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeyctl.core.escape import csv_cell, printable
-from journeyctl.markov.exact import ExactResult
-from journeyctl.markov.summary import PersonaReport, Spread
+from journeyctl.markov.summary import AfterConversion, Experience, PersonaReport, Share, Spread
+
+if TYPE_CHECKING:
+    from journeyctl.markov.exact import AfterConversion as ExactAfter
+    from journeyctl.markov.exact import ExactResult
 
 CSV_HEADER = ("persona", "section", "item", "metric", "value")
 
@@ -34,6 +37,45 @@ def _spread(s: Spread | None) -> dict[str, float | None] | None:
     )
 
 
+def _share(s: Share) -> dict[str, Any]:
+    low, high = s.interval
+    return {"count": s.count, "share": _num(s.share), "low": _num(low), "high": _num(high)}
+
+
+def _shares(d: dict[str, Share]) -> dict[str, dict[str, Any]]:
+    return {k: _share(v) for k, v in d.items()}
+
+
+def _after(a: AfterConversion) -> dict[str, Any]:
+    return {
+        "converted": a.converted,
+        "reach": _shares(a.reach),
+        "stage_reach": _shares(a.stage_reach),
+        "drop_off": _shares(a.drop_off),
+        "stage_drop_off": _shares(a.stage_drop_off),
+    }
+
+
+def _experience(x: Experience) -> dict[str, Any]:
+    return {
+        "walks": x.felt,
+        "mean": _num(x.mean),
+        "mean_emotion": _num(x.mean_emotion),
+        "negative": _share(x.negative),
+        "positive": _share(x.positive),
+        "negative_peaks": _shares(x.negative_peaks),
+    }
+
+
+def _exact_after(a: ExactAfter) -> dict[str, Any]:
+    return {
+        "reach": _nums(a.reach),
+        "stage_reach": None if a.stage_reach is None else _nums(a.stage_reach),
+        "drop_off": _nums(a.drop_off),
+        "stage_drop_off": _nums(a.stage_drop_off),
+    }
+
+
 def _exact(e: ExactResult) -> dict[str, Any]:
     return {
         "conversion": _num(e.conversion),
@@ -44,6 +86,7 @@ def _exact(e: ExactResult) -> dict[str, Any]:
         "stage_exit_probability": _nums(e.stage_exit_probability),
         "edge_flow": [{"from": a, "to": b, "flow": _num(f)} for (a, b), f in e.edge_flow.items()],
         "retention": [_num(r) for r in e.retention],
+        "after_conversion": None if e.after is None else _exact_after(e.after),
     }
 
 
@@ -75,6 +118,11 @@ def report_dict(r: PersonaReport) -> dict[str, Any]:
             {"cycle": c.cycle, "share": _num(c.share), "vs_previous": _num(c.vs_previous)}
             for c in r.retention
         ],
+        "starts_as": "customer" if r.customer else "prospect",
+        "after_conversion": None if r.after is None else _after(r.after),
+        "experience": None if r.experience is None else _experience(r.experience),
+        "value": {stage: _shares(kinds) for stage, kinds in r.value.items()},
+        "valueless_stages": list(r.valueless),
         "reasons": list(r.reasons),
         "exact": _exact(r.exact) if r.exact is not None else None,
     }  # fmt: skip
@@ -109,6 +157,22 @@ def _rows(r: PersonaReport) -> Iterator[tuple[str, str, str, Any]]:
     for c in d["retention"]:
         yield "retention", str(c["cycle"]), "share", c["share"]
         yield "retention", str(c["cycle"]), "vs_previous", c["vs_previous"]
+    a = d["after_conversion"]
+    if a is not None:
+        for section in ("reach", "stage_reach", "drop_off", "stage_drop_off"):
+            for item, v in a[section].items():
+                yield f"after_{section}", item, "share", v["share"]
+    x = d["experience"]
+    if x is not None:
+        for metric in ("walks", "mean", "mean_emotion"):
+            yield "experience", "", metric, x[metric]
+        for metric in ("negative", "positive"):
+            yield "experience", "", metric, x[metric]["share"]
+        for item, v in x["negative_peaks"].items():
+            yield "negative_peak", item, "share", v["share"]
+    for stage, kinds in d["value"].items():
+        for kind, v in kinds.items():
+            yield "value", f"{stage}/{kind}", "share", v["share"]
     for i, reason in enumerate(r.reasons, 1):
         yield "reason", str(i), "text", reason
     e = d["exact"]
@@ -119,6 +183,8 @@ def _rows(r: PersonaReport) -> Iterator[tuple[str, str, str, Any]]:
             yield "exact_retention", str(k), "share", v
         for item, v in e["visit_probability"].items():
             yield "exact_visit", item, "probability", v
+        for item, v in (e["after_conversion"] or {}).get("reach", {}).items():
+            yield "exact_after_reach", item, "probability", v
 
 
 def _cell(v: Any) -> str:

@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from journeyctl.core.errors import InputError
-from journeyctl.core.model import EXIT, Duration, JourneyMap
+from journeyctl.core.model import EXIT, Duration, JourneyMap, Transition
 
 _KINDS = {"fixed": 1, "exponential": 2, "lognormal": 3}
 
@@ -67,7 +67,7 @@ class Clock:
     Travel is kept only for the moves that have a duration, keyed by source × n + target.
     """
 
-    def __init__(self, jmap: JourneyMap, index: dict[str, int]):
+    def __init__(self, jmap: JourneyMap, index: dict[str, int], entry: Sequence[Transition]):
         n = self.n = len(index)
         self.dwell = np.zeros((3, n))  # kind, hours, sigma
         travel: dict[int, Duration] = {}
@@ -76,8 +76,7 @@ class Clock:
             for move in tp.next:
                 if move.target != EXIT and move.duration is not None:
                     travel[i * n + index[move.target]] = move.duration
-        assert jmap.journey is not None
-        for move in jmap.journey.entry:
+        for move in entry:
             if move.duration is not None:
                 travel[n * n + index[move.target]] = move.duration
         self.keys = np.array(sorted(travel), dtype=np.int64)

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from journeyctl.core.model import JourneyMap
-from journeyctl.markov.absorbing import reachable
-from journeyctl.markov.exact import ExactResult
+from journeyctl.markov.chain import Chain
 from journeyctl.markov.montecarlo import CUT, EXIT_, OUTCOMES, STUCK, Walks
+
+if TYPE_CHECKING:
+    from journeyctl.markov.exact import ExactResult
+
+TOP_PEAKS = 10
+"""The most touchpoints listed as where walks felt their negative peak."""
 
 Z95 = 1.959963984540054
 
@@ -42,6 +48,45 @@ class Cycle:
 
 
 @dataclass(frozen=True)
+class Share:
+    """A count of walks out of `of`, its share and Wilson 95% interval."""
+
+    count: int
+    of: int
+
+    @property
+    def share(self) -> float:
+        return self.count / self.of if self.of else 0.0
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        return wilson(self.count, self.of)
+
+
+@dataclass(frozen=True)
+class AfterConversion:
+    """What the converted walks did from their first conversion on (shares of them)."""
+
+    converted: int
+    reach: dict[str, Share]  # per touchpoint, at or after the first conversion
+    stage_reach: dict[str, Share]
+    drop_off: dict[str, Share]  # per touchpoint the walk left from, after converting
+    stage_drop_off: dict[str, Share]
+
+
+@dataclass(frozen=True)
+class Experience:
+    """The peak-end experience of the walks that met an emotion."""
+
+    felt: int  # walks that met at least one emotion
+    mean: float | None  # mean peak-end score
+    mean_emotion: float | None  # mean of each walk's mean emotion
+    negative: Share  # walks whose peak-end score is below 0
+    positive: Share  # walks whose peak-end score is above 0
+    negative_peaks: dict[str, Share]  # where walks felt a negative peak, most frequent first
+
+
+@dataclass(frozen=True)
 class PersonaReport:
     """Monte Carlo figures for one persona (shares are of walks unless said otherwise)."""
 
@@ -62,6 +107,11 @@ class PersonaReport:
     moments_of_truth: dict[str, float]
     visit_share: dict[str, float]
     retention: tuple[Cycle, ...]  # cyclical journeys only
+    customer: bool  # the persona starts as a customer (converted before its first visit)
+    after: AfterConversion | None  # None when no walk converted
+    experience: Experience | None  # None when the persona meets no emotion on the map
+    value: dict[str, dict[str, Share]]  # per stage, per value kind: walks given it there
+    valueless: tuple[str, ...]  # stages the walks visit that give them no value
     cut: int
     reasons: tuple[str, ...]
     exact: ExactResult | None
@@ -111,6 +161,14 @@ def _top_paths(walks: Walks, top: int) -> tuple[Path, ...]:
     )
 
 
+def _can_convert(chain: Chain) -> bool:
+    """Whether a goal can be reached from the entries (the graph solver is imported only
+    when no walk converted, to ask why)."""
+    from journeyctl.markov.absorbing import reachable
+
+    return bool((reachable(chain.P, chain.start) & chain.goal).any())
+
+
 def _reasons(walks: Walks, exact: ExactResult | None) -> tuple[str, ...]:
     out = [
         f"touchpoint `{s}`: the persona zeroes every move, so walks leave there"
@@ -118,7 +176,7 @@ def _reasons(walks: Walks, exact: ExactResult | None) -> tuple[str, ...]:
     ]
     if walks.chain.start.sum() == 0:
         out.append("the persona zeroes every entry weight, so no walk starts")
-    elif not (reachable(walks.chain.P, walks.chain.start) & walks.chain.goal).any():
+    elif not (walks.chain.customer or (walks.converted > 0).any() or _can_convert(walks.chain)):
         out.append("no goal touchpoint can be reached for this persona: conversion is 0")
     cut = int((walks.outcome == CUT).sum())
     if cut:
@@ -146,6 +204,10 @@ def summarise(
     screens = [s.id for s in jmap.screens] + ["(none)"]
     screen_mix = {k: v for k, v in _shares(screens, walks.screen_visits).items() if v > 0}
     visit_share = walks.visitors / runs
+    value = {
+        s.id: {v: Share(int(walks.value_visitors[k, i]), runs) for i, v in enumerate(walks.values)}
+        for k, s in enumerate(jmap.stages)
+    }
     retention = []
     if jmap.journey is not None and jmap.journey.kind == "cyclical":
         # walks converting at least k cycles, k = 1 … cycles
@@ -155,6 +217,7 @@ def summarise(
             share = float(at_least[k] / runs)
             retention.append(Cycle(k, share, None if prev is None else _ratio(share, prev)))
             prev = share
+    customer = walks.chain.customer
     return PersonaReport(
         persona=walks.persona,
         runs=runs,
@@ -168,13 +231,24 @@ def summarise(
         top_paths=_top_paths(walks, top),
         channel_mix={k: v for k, v in _shares([t.channel for t in tps], walks.visits).items() if v},
         screen_mix=screen_mix,
-        steps_to_convert=_spread(walks.steps_to_convert[conv]),
-        time_to_convert=_spread(walks.time_to_convert[conv]) if walks.timed else None,
+        steps_to_convert=None if customer else _spread(walks.steps_to_convert[conv]),
+        time_to_convert=_spread(walks.time_to_convert[conv])
+        if walks.timed and not customer
+        else None,
         moments_of_truth={
             t.id: float(visit_share[i]) for i, t in enumerate(tps) if t.moment_of_truth
         },
         visit_share={t.id: float(visit_share[i]) for i, t in enumerate(tps)},
         retention=tuple(retention),
+        customer=customer,
+        after=_after(jmap, walks, left) if converted else None,
+        experience=_experience(jmap, walks),
+        value=value,
+        valueless=tuple(
+            s.id
+            for k, s in enumerate(jmap.stages)
+            if walks.stage_visitors[k] and not walks.value_visitors[k].any()
+        ),
         cut=int((walks.outcome == CUT).sum()),
         reasons=_reasons(walks, exact),
         exact=exact,
@@ -183,3 +257,45 @@ def summarise(
 
 def _ratio(a: float, b: float) -> float | None:
     return a / b if b else None
+
+
+def _after(jmap: JourneyMap, walks: Walks, left: np.ndarray) -> AfterConversion:
+    """From the first conversion on: reach and drop-off per touchpoint and stage."""
+    conv = walks.converted >= 1
+    n = int(conv.sum())
+    tps = jmap.touchpoints
+    drop = np.bincount(walks.last[left & conv], minlength=len(tps))
+    stage_drop = {s.id: 0 for s in jmap.stages}
+    for tp, count in zip(tps, drop.tolist(), strict=True):
+        stage_drop[tp.stage] += count
+    return AfterConversion(
+        converted=n,
+        reach={t.id: Share(int(c), n) for t, c in zip(tps, walks.after_visitors, strict=True)},
+        stage_reach={
+            s.id: Share(int(c), n)
+            for s, c in zip(jmap.stages, walks.stage_after_visitors, strict=True)
+        },
+        drop_off={t.id: Share(c, n) for t, c in zip(tps, drop.tolist(), strict=True) if c},
+        stage_drop_off={k: Share(c, n) for k, c in stage_drop.items()},
+    )
+
+
+def _experience(jmap: JourneyMap, walks: Walks) -> Experience | None:
+    """The peak-end scores of the walks that met an emotion; None when none could."""
+    if walks.rules.feelings is None:
+        return None
+    felt = ~np.isnan(walks.experience)
+    n = int(felt.sum())
+    score = walks.experience[felt]
+    low = walks.peak[felt]
+    low = low[walks.rules.feelings.emotion[low] < 0]  # walks whose most intense emotion is negative
+    counts = np.bincount(low, minlength=len(jmap.touchpoints))
+    ranked = sorted(np.flatnonzero(counts).tolist(), key=lambda i: (-counts[i], i))[:TOP_PEAKS]
+    return Experience(
+        felt=n,
+        mean=float(score.mean()) if n else None,
+        mean_emotion=float(walks.mean_emotion[felt].mean()) if n else None,
+        negative=Share(int((score < 0).sum()), n),
+        positive=Share(int((score > 0).sum()), n),
+        negative_peaks={jmap.touchpoints[i].id: Share(int(counts[i]), n) for i in ranked},
+    )

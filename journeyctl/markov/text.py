@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from journeyctl.core.model import JourneyMap
-from journeyctl.markov.summary import PersonaReport, Spread
+from journeyctl.markov.summary import AfterConversion, Experience, PersonaReport, Share, Spread
 
 TOP_ROWS = 20
 """The most rows a report for people shows of a table that grows with the map."""
@@ -75,14 +75,15 @@ def render_one(console: Console, jmap: JourneyMap, r: PersonaReport) -> None:
     summary = _table("Outcome", "figure", "Monte Carlo", "95% interval", *(["exact"] if e else []))
     low, high = r.interval
     exact_col = [_pct(e.conversion)] if e else []
-    summary.add_row("conversion", _pct(r.conversion), f"{_pct(low)} – {_pct(high)}", *exact_col)
+    label = "already customers" if r.customer else "conversion"
+    summary.add_row(label, _pct(r.conversion), f"{_pct(low)} – {_pct(high)}", *exact_col)
     exact_col = [_num(e.expected_steps)] if e else []
     summary.add_row("steps per walk", _num(r.steps_per_walk), "", *exact_col)
     for name, count in r.outcomes.items():
         if count:
             label = f"ended: {name}"
-            if name == "converted" and r.retention:
-                label += f" (cycle {len(r.retention)})"
+            if name == "renewing":
+                label += f" (after cycle {len(r.retention)})"
             summary.add_row(label, str(count), "", *([""] if e else []))
     console.print(summary)
     if r.retention:
@@ -92,10 +93,11 @@ def render_one(console: Console, jmap: JourneyMap, r: PersonaReport) -> None:
             exact_col = [_pct(e.retention[c.cycle - 1])] if e else []
             cycles.add_row(str(c.cycle), _pct(c.share), _pct(c.vs_previous), *exact_col)
         console.print(cycles)
-    timing = _table("To convert", "", "mean", "median", "p90")
-    _spread_row(timing, "steps", r.steps_to_convert, "")
-    _spread_row(timing, "time (hours)", r.time_to_convert, " h")
-    console.print(timing)
+    if not r.customer:
+        timing = _table("To convert", "", "mean", "median", "p90")
+        _spread_row(timing, "steps", r.steps_to_convert, "")
+        _spread_row(timing, "time (hours)", r.time_to_convert, " h")
+        console.print(timing)
     _shares(console, "Drop-off by stage", "stage", r.drop_off_by_stage)
     _shares(console, "Drop-off by touchpoint (top 10)", "touchpoint", r.drop_off_by_touchpoint, 10)
     paths = _table("Top paths", "path", "walks", "share")
@@ -107,6 +109,11 @@ def render_one(console: Console, jmap: JourneyMap, r: PersonaReport) -> None:
         _shares(console, "Screen mix (share of visits)", "screen", r.screen_mix)
     if r.moments_of_truth:
         _shares(console, "Moments of truth reached", "touchpoint", r.moments_of_truth)
+    if r.after is not None:
+        _after(console, jmap, r.after, e.after if e else None)
+    if r.experience is not None:
+        _experience(console, r.experience)
+    _value(console, r)
     if e:
         visits = _table("Visit probability", "touchpoint", "Monte Carlo", "exact")
         rows = (
@@ -116,6 +123,66 @@ def render_one(console: Console, jmap: JourneyMap, r: PersonaReport) -> None:
     for reason in r.reasons:
         console.print(Text(f"note: {reason}", style="yellow"))
     console.print()
+
+
+def _interval(s: Share) -> str:
+    low, high = s.interval
+    return f"{_pct(low)} – {_pct(high)}"
+
+
+def _after(console: Console, jmap: JourneyMap, a: AfterConversion, e) -> None:
+    """Reach and drop-off from the first conversion on, per stage and per touchpoint."""
+    title = f"After conversion ({a.converted:,} converted walks)"
+    exact = ["exact reach", "exact drop-off"] if e else []
+    stages = _table(title, "stage", "reach", "95% interval", "drop-off", *exact)
+    for st in jmap.stages:
+        reach, drop = a.stage_reach[st.id], a.stage_drop_off[st.id]
+        cols = []
+        if e:
+            cols = [_pct(None if e.stage_reach is None else e.stage_reach[st.id]),
+                    _pct(e.stage_drop_off[st.id])]  # fmt: skip
+        stages.add_row(Text(st.id), _pct(reach.share), _interval(reach), _pct(drop.share), *cols)
+    console.print(stages)
+    shown = [t for t in jmap.touchpoints if a.reach[t.id].count or (e and e.reach[t.id] > 0)]
+    tps = _table("Touchpoints after conversion (★ moment of truth)", "touchpoint", "reach",
+                 "95% interval", "drop-off", *exact)  # fmt: skip
+    rows = []
+    for t in shown:
+        reach, drop = a.reach[t.id], a.drop_off.get(t.id, Share(0, a.converted))
+        cols = [_pct(e.reach[t.id]), _pct(e.drop_off[t.id])] if e else []
+        name = f"★ {t.id}" if t.moment_of_truth else t.id
+        rows.append((Text(name), _pct(reach.share), _interval(reach), _pct(drop.share), *cols))
+    print_top(console, tps, rows, len(rows))
+
+
+def _experience(console: Console, x: Experience) -> None:
+    """The peak-end experience: its mean, the shares ending negative and positive, and where
+    the negative peaks are."""
+    table = _table(f"Experience, peak-end rule ({x.felt:,} walks that met an emotion)",
+                   "figure", "value", "95% interval")  # fmt: skip
+    table.add_row("mean peak-end score", _num(x.mean), "")
+    table.add_row("mean emotion", _num(x.mean_emotion), "")
+    table.add_row("negative experience", _pct(x.negative.share), _interval(x.negative))
+    table.add_row("positive experience", _pct(x.positive.share), _interval(x.positive))
+    console.print(table)
+    if x.negative_peaks:
+        peaks = _table("Negative peaks (share of those walks)", "touchpoint", "share")
+        for tp, s in x.negative_peaks.items():
+            peaks.add_row(Text(tp), _pct(s.share))
+        console.print(peaks)
+
+
+def _value(console: Console, r: PersonaReport) -> None:
+    """Value received per stage: the share of walks given each kind there."""
+    kinds = list(dict.fromkeys(k for by_kind in r.value.values() for k in by_kind))
+    if not kinds:
+        return
+    table = _table("Value received by stage (share of walks)", "stage", *kinds)
+    rows = ((Text(stage), *(_pct(by_kind[k].share) for k in kinds))
+            for stage, by_kind in r.value.items())  # fmt: skip
+    print_top(console, table, rows, len(r.value))
+    if r.valueless:
+        console.print(Text(f"stages that give these walks no value: {', '.join(r.valueless)}"))
 
 
 def render(console: Console, jmap: JourneyMap, reports: Sequence[PersonaReport], seed: int) -> None:

@@ -1,4 +1,5 @@
-"""A move, entry, goal or renewal names a touchpoint that the map does not define.
+"""A move, entry (the journey's or a persona's), goal or renewal names a touchpoint that the
+map does not define.
 
 `exit` is the reserved target for leaving the journey; every other target is a touchpoint id.
 
@@ -59,11 +60,13 @@ def check(jmap):
     j = jmap.journey
     if j is None:
         return
-    for move in j.entry:
-        if move.target not in known:
-            yield RULE.at(
-                move.span, f"entry names unknown touchpoint `{move.target}`", hint(move.target)
-            )
+    entries = [("entry", j.entry), *((f"persona `{p.id}`'s entry", p.entry) for p in jmap.personas)]
+    for what, moves in entries:
+        for move in moves:
+            if move.target not in known:
+                yield RULE.at(
+                    move.span, f"{what} names unknown touchpoint `{move.target}`", hint(move.target)
+                )
     for i, goal in enumerate(j.goal):
         if goal not in known:
             yield RULE.at(j.at(f"goal:{i}"), f"goal names unknown touchpoint `{goal}`", hint(goal))

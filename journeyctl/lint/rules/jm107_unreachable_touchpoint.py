@@ -1,4 +1,4 @@
-"""A touchpoint cannot be reached from any entry of the journey.
+"""A touchpoint cannot be reached from any entry of the journey or of a persona.
 
 No walk through the journey ever gets there: either an entry or a move into it is missing, or
 it is left over.
@@ -44,7 +44,7 @@ RULE = Rule("JM107", "unreachable-touchpoint", Severity.WARNING, __doc__)
 
 
 def check(jmap):
-    starts = entries(jmap)
+    starts = [*entries(jmap), *(m.target for p in jmap.personas for m in p.entry if m.weight > 0)]
     if not starts:
         return
     seen = reachable(jmap, starts)

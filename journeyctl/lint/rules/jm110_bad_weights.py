@@ -1,5 +1,6 @@
-"""A weight is negative, the weights of a `next` or `entry` mapping add up to zero, or a
-positive weight is too small beside the largest of its mapping to be computed with.
+"""A weight is negative, the weights of a `next` or `entry` mapping (the journey's or a
+persona's) add up to zero, or a positive weight is too small beside the largest of its mapping
+to be computed with.
 
 Weights are relative: they are divided by their sum to give probabilities, so none may be
 negative and at least one must be positive. A positive weight under a billionth of the
@@ -51,6 +52,9 @@ SMALLEST_SHARE = 1e-9
 def _moves(jmap):
     if jmap.journey is not None:
         yield "entry", jmap.journey.at("entry"), jmap.journey.entry
+        for p in jmap.personas:
+            if "entry" in p.spans:
+                yield f"entry of persona `{p.id}`", p.at("entry"), p.entry
     for tp in jmap.touchpoints:
         if tp.next:
             yield f"`next` of touchpoint `{tp.id}`", tp.at("next"), tp.next

@@ -61,7 +61,8 @@ def check(jmap):
     if jmap.journey is None:
         return
     for persona in jmap.personas:
-        sources = [("entry", jmap.journey.entry)]
+        # A persona's own entry is taken as written (JM110 checks it).
+        sources = [] if persona.entry else [("entry", jmap.journey.entry)]
         sources += [(f"touchpoint `{tp.id}`", tp.next) for tp in jmap.touchpoints if tp.next]
         for where, listed in sources:
             moves = [m for m in listed if m.target == EXIT or m.target in jmap.touchpoint]

@@ -166,3 +166,24 @@ def test_a_log_that_agrees_with_the_design_has_no_share_or_drop_off_gap(cli, tmp
     # standard errors, but 29 is too few moves to compare shares (under 30).
     assert ("G703", "ad", "product") not in _observed(cli, tmp_path, buying=1, cases=29)
     assert ("G703", "ad", "product") in _observed(cli, tmp_path, buying=1, cases=30)
+
+
+def test_a_move_the_map_lacks_after_a_goal_it_walks_on_from_is_a_warning(cli, tmp_path):
+    # Walks go on past a goal that has moves (here to a review), so a move out of it that the
+    # map lacks is a gap in the design like any other; only a goal with no moves ends the walks.
+    walked_on = FUNNEL.replace(
+        "  - {id: buy, stage: purchase, channel: web, engagement: active}",
+        "  - {id: buy, stage: purchase, channel: web, engagement: active, next: {review: 1}}\n"
+        "  - {id: review, stage: purchase, channel: web, engagement: active, next: {exit: 1}}",
+    )
+    (tmp_path / "funnel.yaml").write_text(walked_on, encoding="utf-8")
+    rows = ["case_id,touchpoint,timestamp"]
+    for c in range(10):
+        steps = ["ad", "product", "buy", "ad"]  # back to the ad after buying: the map lacks it
+        rows += [f"c{c:02},{s},2026-01-01T{10 + i}:00:{c:02}Z" for i, s in enumerate(steps)]
+    (tmp_path / "log.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = cli("gaps", tmp_path / "funnel.yaml", "--observed", tmp_path / "log.csv", "-f", "json")
+    assert r.code == 0, r.err
+    [gap] = [g for g in json.loads(r.out)["gaps"] if g["touchpoints"] == ["buy", "ad"]]
+    assert gap["code"] == "G701" and gap["severity"] == "warning"
+    assert "where the map's walks end" not in gap["message"]

@@ -24,8 +24,9 @@ UNDESIGNED = GapType(
     Severity.WARNING,
     """Customers in the log take a move the map lacks.
 
-    Info when the move starts at a goal, where the map's walks end. Add the move to the map,
-    weighted about as the log takes it, or find out why customers go there.
+    Info when the move starts at a goal the map draws no moves out of (its walks end there;
+    a goal with moves is walked on, like any touchpoint). Add the move to the map, weighted
+    about as the log takes it, or find out why customers go there.
     """,
 )
 UNOBSERVED = GapType(
@@ -143,7 +144,7 @@ def _moves(ov: Overlay, jmap: JourneyMap) -> Iterator[Gap]:
         where = {"touchpoints": tuple(t for t in (m.source, m.target) if t and t != EXIT),
                  "evidence": (_where(jmap, m),), "figures": figures}  # fmt: skip
         if m.undesigned:
-            after_goal = m.source in goals
+            after_goal = m.source in goals and not jmap.touchpoint[m.source].next
             yield UNDESIGNED.gap(
                 f"the log moves from {src} to `{m.target}` {m.observed:,} "
                 f"time{'s' if m.observed != 1 else ''} "

@@ -230,5 +230,12 @@ class JourneyMap:
         ch = self.channel.get(tp.channel)
         return tp.team or (ch.team if ch else "")
 
+    def per_stage(self, values: Mapping[str, float]) -> dict[str, float]:
+        """`values` per touchpoint id summed per stage (every stage listed, in map order)."""
+        out: dict[str, float] = {s.id: 0 for s in self.stages}
+        for tp in self.touchpoints:
+            out[tp.stage] = out.get(tp.stage, 0) + values.get(tp.id, 0)
+        return out
+
     def touchpoints_in(self, stage_id: str) -> list[Touchpoint]:
         return [t for t in self.touchpoints if t.stage == stage_id]

@@ -41,6 +41,8 @@ class Chain:
     """Touchpoints with moves whose weights the persona all zeroed."""
     customer: bool = False
     """Walks start converted (the persona `starts_as: customer`)."""
+    entry: tuple[Transition, ...] = ()
+    """The moves walks start by: the persona's own `entry`, else the journey's."""
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -77,12 +79,6 @@ def get_persona(jmap: JourneyMap, persona: str | None) -> Persona | None:
     return jmap.persona[persona]
 
 
-def entry_moves(jmap: JourneyMap, who: Persona | None) -> tuple[Transition, ...]:
-    """Where `who`'s walks start: its own `entry`, else the journey's."""
-    assert jmap.journey is not None
-    return who.entry if who is not None and who.entry else jmap.journey.entry
-
-
 def persona_chain(jmap: JourneyMap, persona: str | None) -> Chain:
     """The chain of `jmap` for `persona` (None: weights as they are). Raises RequestError."""
     who = get_persona(jmap, persona)
@@ -114,12 +110,13 @@ def persona_chain(jmap: JourneyMap, persona: str | None) -> Chain:
     P.eliminate_zeros()  # probabilities that underflowed
     start = np.zeros(n)
     assert jmap.journey is not None
-    moves = entry_moves(jmap, who)
-    entry = jmap.adjusted(moves, None if moves is not jmap.journey.entry else who)
+    own = who is not None and bool(who.entry)  # taken as written; the journey's is adjusted
+    moves = who.entry if own else jmap.journey.entry
+    entry = jmap.adjusted(moves, None if own else who)
     total = sum(w for _, w in entry)
     if total > 0:
         for target, w in entry:
             start[index[target]] += w / total
     goal = np.array([s in jmap.journey.goal for s in states], dtype=bool)
     customer = who is not None and who.customer
-    return Chain(states, P, leave, start, goal, tuple(stuck), customer)
+    return Chain(states, P, leave, start, goal, tuple(stuck), customer, moves)

@@ -132,7 +132,7 @@ class EventLog:
             self._pending.append(self._writer.submit(self._copy, *part))
 
     def _copy(
-        self, visits: dict[str, np.ndarray], held_for: tuple[str | None, int], header=False
+        self, visits: dict[str, np.ndarray], held_for: tuple[str | None, int], header: bool = False
     ) -> None:
         """Write `visits` (`_columns`) of `held_for`'s walks with one COPY into a part, appended
         to the log if CSV."""

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
@@ -213,10 +214,10 @@ def solve(
         expected_visits=_per_state(chain, transient),
         edge_flow=_edge_flow(jmap, chain, transient),
         exit_probability=exits,
-        stage_exit_probability=_by_stage(jmap, exits),
+        stage_exit_probability=jmap.per_stage(exits),
         unconverted_exit_probability=_per_state(chain, _times(walk.shown0, chain.exit)),
         lost_probability=lost,
-        stage_lost_probability=_by_stage(jmap, lost),
+        stage_lost_probability=jmap.per_stage(lost),
         retention=tuple(walk.retention.tolist()),
         after=_after(jmap, walk, reached, convert) if convert > 0 else None,
     )
@@ -247,7 +248,7 @@ class _Walk:
             convert = float(self.land.sum())
         vp0 = post.solver.visits(self.land)
         R0 = float(vp0 @ self.back) + self.direct
-        self.after = post.shown(self.land, vp0)
+        self.after = post.shown(self.land, vp0)  # cycle 1's post phase
         self.before = self.shown0
         self.retention = np.array([convert])
         self.cycles = renewal is not None and K > 1
@@ -257,14 +258,15 @@ class _Walk:
             shown_u, self.cu = self.pre_phase(self.e)
             vp = post.solver.visits(self.cu)
             alpha, rho = float(vp @ self.back), float(self.cu.sum())
-            later = shown_u + post.shown(self.cu, vp)
-            self.after = self.after + _scaled(R0 * float(_geometric(alpha, K - 1)), later)
+            shown_v = post.shown(self.cu, vp)  # the post phase of each later cycle
+            cycles_on = R0 * float(_geometric(alpha, K - 1))  # cycles 2 … K
             self.before = (
                 self.shown0
-                + post.shown(self.land, vp0)
-                + _scaled(R0 * float(_geometric(alpha, K - 1)), shown_u)
-                + _scaled(R0 * float(_geometric(alpha, K - 2)), post.shown(self.cu, vp))
+                + self.after
+                + _scaled(cycles_on, shown_u)
+                + _scaled(R0 * float(_geometric(alpha, K - 2)), shown_v)  # all but the last
             )
+            self.after = self.after + _scaled(cycles_on, shown_u + shown_v)
             more = R0 * rho * alpha ** np.arange(K - 1)
             self.retention = np.concatenate([self.retention, more])
 
@@ -274,6 +276,16 @@ class _Walk:
         inside = np.where(goal, 0.0, land)
         v = self.pre.solver.visits(inside)
         return self.pre.shown(inside, v), np.where(goal, land + self.chain.P.T @ v, 0.0)
+
+    @cached_property
+    def _from_goals(self) -> tuple[np.ndarray, np.ndarray]:
+        """(B, H) over the goals g: B[i, g] = P(convert at g) from i in a pre phase, H[i, g] =
+        P(meet i in the post phase entered at g)."""
+        P, goal = self.chain.P, self.chain.goal
+        g = np.flatnonzero(goal)
+        entry = np.zeros((len(goal), len(g)))
+        entry[g, np.arange(len(g))] = 1.0
+        return self.pre.solver.solve(P[:, g].toarray()), self.post.first(entry)
 
     def first_visits(self) -> tuple[np.ndarray, np.ndarray]:
         """P(visit each touchpoint at least once), and at or after the first conversion.
@@ -304,12 +316,9 @@ class _Walk:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For walks that met i in a pre phase with odds `h` and converted by `c`: (meets i in
         the post phase, renews without having met i, meets i by landing on it as a goal)."""
-        P, goal = self.chain.P, self.chain.goal
+        goal = self.chain.goal
         g = np.flatnonzero(goal)
-        B = self.pre.solver.solve(P[:, g].toarray())
-        entry = np.zeros((len(goal), len(g)))
-        entry[g, np.arange(len(g))] = 1.0
-        H = self.post.first(entry)
+        B, H = self._from_goals
         L = c[g][None, :] - h[:, None] * B
         met = np.zeros(len(goal))
         met[g] = L[g, np.arange(len(g))]
@@ -326,7 +335,7 @@ def _after(jmap: JourneyMap, walk: _Walk, reached: np.ndarray, convert: float) -
         reach=_per_state(chain, reached / convert),
         drop_off=drop,
         stage_reach=_stage_reach(jmap, walk, convert),
-        stage_drop_off=_by_stage(jmap, drop),
+        stage_drop_off=jmap.per_stage(drop),
     )
 
 
@@ -385,20 +394,9 @@ def _edge_flow(
     """Expected traversals per walk of each `next` move (src, dst), from src's expected visits."""
     index = chain.index
     return {
-        (tp.id, m.target): _product(transient[index[tp.id]], chain.probability(tp.id, m.target))
+        (tp.id, m.target): float(
+            _times(transient[index[tp.id]], chain.probability(tp.id, m.target))
+        )
         for tp in jmap.touchpoints
         for m in tp.next
     }
-
-
-def _by_stage(jmap: JourneyMap, exits: dict[str, float]) -> dict[str, float]:
-    """Per-touchpoint drop-off summed per stage (every stage listed, in map order)."""
-    by_stage = {st.id: 0.0 for st in jmap.stages}
-    for tp in jmap.touchpoints:
-        by_stage[tp.stage] = by_stage.get(tp.stage, 0.0) + exits[tp.id]
-    return by_stage
-
-
-def _product(visits: float, p: float) -> float:
-    """visits × p, with 0 for a move never taken (even from a state visited infinitely often)."""
-    return float(visits * p) if p > 0 else 0.0

@@ -31,7 +31,7 @@ import scipy.sparse as sp
 from journeyctl.core.errors import RequestError
 from journeyctl.core.model import JourneyMap
 from journeyctl.markov.bits import Bits, masks, words
-from journeyctl.markov.chain import Chain, cycles_of, entry_moves, get_persona, persona_chain
+from journeyctl.markov.chain import Chain, cycles_of, get_persona, persona_chain
 from journeyctl.markov.sampling import Clock, Table
 
 EXIT_, STUCK, CUT, RENEWING, NO_ENTRY = range(5)
@@ -167,7 +167,7 @@ class _Rules:
             renewal=chain.index[j.renewal] if j.kind == "cyclical" and j.renewal else -1,
             cycles=cycles_of(jmap, cycles),
             feelings=_Feelings.of(emotion) if not np.isnan(emotion).all() else None,
-            clock=Clock(jmap, chain.index, entry_moves(jmap, get_persona(jmap, persona))),
+            clock=Clock(jmap, chain.index, chain.entry),
         )
 
 

@@ -198,9 +198,7 @@ def summarise(
     converted = int(conv.sum())
     left = np.isin(walks.outcome, (EXIT_, STUCK)) & (walks.last >= 0)
     by_tp = np.bincount(walks.last[left], minlength=len(tps)) / runs
-    drop_stage = {s.id: 0.0 for s in jmap.stages}
-    for tp, share in zip(tps, by_tp, strict=True):
-        drop_stage[tp.stage] = drop_stage.get(tp.stage, 0.0) + float(share)
+    drop_stage = jmap.per_stage({t.id: float(s) for t, s in zip(tps, by_tp, strict=True)})
     screens = [s.id for s in jmap.screens] + ["(none)"]
     screen_mix = {k: v for k, v in _shares(screens, walks.screen_visits).items() if v > 0}
     visit_share = walks.visitors / runs
@@ -264,10 +262,8 @@ def _after(jmap: JourneyMap, walks: Walks, left: np.ndarray) -> AfterConversion:
     conv = walks.converted >= 1
     n = int(conv.sum())
     tps = jmap.touchpoints
-    drop = np.bincount(walks.last[left & conv], minlength=len(tps))
-    stage_drop = {s.id: 0 for s in jmap.stages}
-    for tp, count in zip(tps, drop.tolist(), strict=True):
-        stage_drop[tp.stage] += count
+    counts = np.bincount(walks.last[left & conv], minlength=len(tps)).tolist()
+    drop = {t.id: c for t, c in zip(tps, counts, strict=True)}
     return AfterConversion(
         converted=n,
         reach={t.id: Share(int(c), n) for t, c in zip(tps, walks.after_visitors, strict=True)},
@@ -275,8 +271,8 @@ def _after(jmap: JourneyMap, walks: Walks, left: np.ndarray) -> AfterConversion:
             s.id: Share(int(c), n)
             for s, c in zip(jmap.stages, walks.stage_after_visitors, strict=True)
         },
-        drop_off={t.id: Share(c, n) for t, c in zip(tps, drop.tolist(), strict=True) if c},
-        stage_drop_off={k: Share(c, n) for k, c in stage_drop.items()},
+        drop_off={tp: Share(c, n) for tp, c in drop.items() if c},
+        stage_drop_off={k: Share(c, n) for k, c in jmap.per_stage(drop).items()},
     )
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up journeyctl, then run the main job on the bundled example maps: validate them,
-# simulate their personas, render them into out/, report their gaps, and compare a
-# simulated event log with the designed map.
+# simulate their personas, render them into out/, report their gaps, compare a simulated
+# event log with the designed map, try a what-if (levers, a scenario compared) and check the
+# maps' budgets (.journeyctl.yaml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -37,5 +38,11 @@ $JC simulate maps/treadmill.yaml --runs 20000 --seed 7 --events "$OUT/treadmill-
 $JC discover "$OUT/treadmill-events.csv" --goal order-online --top 5 -o "$OUT/treadmill-discovered.yaml" --force
 $JC gaps maps/treadmill.yaml --observed "$OUT/treadmill-events.csv" --format markdown \
   -o "$OUT/treadmill-observed-gaps.md"
+
+echo "== what-if: the treadmill's levers, a scenario compared, the maps' budgets"
+$JC levers maps/treadmill.yaml --top 5
+$JC compare maps/treadmill.yaml --scenario scenarios/mobile-comparison.yaml --runs 20000 \
+  --format markdown -o "$OUT/treadmill-mobile-comparison.md"
+$JC check
 
 echo "Done. Open $OUT/*.html in a browser; diagrams and reports are in $OUT/."

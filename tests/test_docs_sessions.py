@@ -4,8 +4,9 @@ A session is a fenced block whose lines start with `$ journeyctl`; the lines aft
 up to the next command or the end of the block, are what it prints (stdout and stderr as a
 terminal shows them, piped here: no colour, no wrapping). `...` on a line of its own stands
 for any number of lines, `(exit N)` for the exit code (0 when absent). The commands of a page
-run in order in a scratch folder of its own that holds copies of `maps/` and `tests/`, so a page can
-create files and use them later. Python blocks in docs/library.md are run too.
+run in order in a scratch folder of its own that holds copies of `maps/`, `tests/`,
+`scenarios/` and `.journeyctl.yaml` (the maps' budgets), so a page can create files and use
+them later. Python blocks in docs/library.md are run too.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-PAGES = ("README.md", "docs/tour.md")
+PAGES = ("README.md", "docs/tour.md", "docs/whatif.md")
 FENCE = re.compile(r"^```[a-z]*\n(.*?)^```", re.S | re.M)
 EXIT = re.compile(r"^\(exit (\d+)\)$")
 
@@ -69,6 +70,8 @@ def scratch(tmp_path) -> Path:
     shutil.copytree(
         ROOT / "tests", root / "tests", ignore=shutil.ignore_patterns("js", "__pycache__")
     )
+    shutil.copytree(ROOT / "scenarios", root / "scenarios")
+    shutil.copy(ROOT / ".journeyctl.yaml", root)  # the bundled maps' budgets
     return root
 
 

@@ -10,6 +10,7 @@ import re
 
 from conftest import ROOT
 
+from journeyctl.budgets import codes as budget_codes
 from journeyctl.gaps import GAP_TYPES, observed
 from journeyctl.gaps.model import GapType
 from journeyctl.lint import rules
@@ -17,8 +18,8 @@ from journeyctl.lint.rules import all_rules, logic_rules
 from journeyctl.registry import all_codes
 
 CODES = all_codes()
-CODE = re.compile(r"(JM|G)\d{3}")
-LISTED = re.compile(r"(?:JM|G)\d{3} ")
+CODE = re.compile(r"(JM|G|B)\d{3}")
+LISTED = re.compile(r"(?:JM|G|B)\d{3} ")
 
 
 def _docs_tables() -> list[tuple[str, str, str, str]]:
@@ -42,7 +43,7 @@ def _docs_tables() -> list[tuple[str, str, str, str]]:
 
 
 def test_every_code_is_declared_once_and_sorted():
-    declared = [*all_rules(), *(t.code for t in (*GAP_TYPES, *observed.TYPES))]
+    declared = [*all_rules(), *(t.code for t in (*GAP_TYPES, *observed.TYPES, *budget_codes.RULES))]
     assert sorted(declared) == list(CODES)
     assert len({c.slug for c in CODES.values()}) == len(CODES)
     assert all(isinstance(CODES[t.code], GapType) for t in observed.TYPES)

@@ -117,6 +117,16 @@ RENDER_FORMAT = _format(
 )
 GAPS_FORMAT = _format("text", lambda: ("text", *_library("gaps.formats:WRITERS")), "Output format.")
 DIFF_FORMAT = _format("text", lambda: _library("diff.report:FORMATS"), "Output format.")
+COMPARE_FORMAT = _format(
+    "text",
+    lambda: _library("whatif.report:FORMATS"),
+    "text for people, json for programs, markdown for a pull-request comment.",
+)
+LEVERS_FORMAT = _format(
+    "text",
+    lambda: _library("whatif.levers:FORMATS"),
+    "text for people, json for programs, markdown for a pull-request comment.",
+)
 TEXT_OR_JSON = _format("text", lambda: ("text", "json"), "Text for people or JSON for programs.")
 
 VIEW = typer.Option(
@@ -176,3 +186,9 @@ TIMESTAMP = typer.Option(
 )
 CHANNEL = typer.Option(None, "--channel", help="Channel column (default: channel, case:channel).")
 SCREEN = typer.Option(None, "--screen", help="Screen column (default: screen).")
+CONFIG = typer.Option(
+    None,
+    "--config",
+    help="Configuration file (default: the nearest .journeyctl.yaml or "
+    "pyproject.toml with [tool.journeyctl]).",
+)

@@ -21,12 +21,7 @@ def validate(
     ignore: list[str] = typer.Option(
         [], "--ignore", help="Also skip these rule codes or prefixes (comma-separated; repeatable)."
     ),
-    config: Path | None = typer.Option(
-        None,
-        "--config",
-        help="Configuration file (default: the nearest .journeyctl.yaml or "
-        "pyproject.toml with [tool.journeyctl]).",
-    ),
+    config: Path | None = options.CONFIG,
     fail_level: str | None = options.FAIL_LEVEL,
     strict: bool = typer.Option(False, "--strict", help="Same as --fail-level warning."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even with findings."),

@@ -37,6 +37,19 @@ def xml_text(text: str) -> str:
     return visible(text, _NOT_XML)
 
 
+def md_cell(text: str) -> str:
+    """`text` made safe inside a Markdown table cell: printable, pipes and backslashes escaped,
+    on one line, no HTML tags."""
+    return (
+        printable(text)
+        .replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("\n", " ")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
+
+
 def csv_cell(text: str) -> str:
     """`text` made inert for spreadsheets: a cell that would start a formula (=, +, -, @, tab,
     carriage return) gets a leading apostrophe, as OWASP's CSV-injection advice says.

@@ -13,6 +13,7 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -318,12 +319,12 @@ def compare_git(rev: str, paths: Sequence[Path] = ()) -> MapDiff:
     """The maps under `paths` (default: the working directory) in the working tree against
     revision `rev`, read with `git ls-tree` and `git cat-file`. Files git ignores are left
     out; a path deleted from the working tree still shows what it held at `rev`."""
-    from journeyctl.lint.engine import MAP_SUFFIXES, expand_paths
+    from journeyctl.lint.engine import expand_paths
 
     paths = list(paths) or [Path.cwd()]
-    top = Path(_git("rev-parse", "--show-toplevel").strip()).resolve()
+    top = Path(run_git("rev-parse", "--show-toplevel").strip()).resolve()
     try:
-        _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+        run_git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
     except InputError:
         raise InputError(f"--git {rev}: no such revision") from None
     wanted = [Path(os.path.relpath(p.resolve(), top)).as_posix() for p in paths]
@@ -333,25 +334,39 @@ def compare_git(rev: str, paths: Sequence[Path] = ()) -> MapDiff:
     def selected(name: str) -> bool:
         return any(w == "." or name == w or name.startswith(w + "/") for w in wanted)
 
-    def maps(*args: str) -> list[str]:
-        return [n for n in _git(*args).split("\0") if n.endswith(MAP_SUFFIXES)]
-
-    every = maps("ls-tree", "-r", "-z", "--name-only", "--full-tree", rev)  # includes reach out
-    now = maps("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name", ":/")
+    now = _maps("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name", ":/")
     visible = {n for n in now if selected(n)}
     present = expand_paths([p for p in paths if p.exists()])
     new_files = [p for p in present if p.resolve().relative_to(top).as_posix() in visible]
     new_side = side_from_paths("working tree", top, new_files)
-    with tempfile.TemporaryDirectory(prefix="journeyctl-diff-") as tmp:
-        root = Path(tmp)
-        for name, blob in zip(every, _cat_files(rev, every), strict=True):
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / name).write_bytes(blob)
+    with checkout(rev) as (root, every):
         old_side = side_from_paths(rev, root, [root / n for n in every if selected(n)])
     return compare(old_side, new_side)
 
 
-def _git(*args: str) -> str:
+@contextmanager
+def checkout(rev: str) -> Iterator[tuple[Path, list[str]]]:
+    """Every map file of revision `rev` (names from the repository's top), written into a
+    temporary folder (removed after the block): the folder and the names. Includes reach
+    out of any folder, so the whole revision is there."""
+    every = _maps("ls-tree", "-r", "-z", "--name-only", "--full-tree", rev)
+    with tempfile.TemporaryDirectory(prefix="journeyctl-rev-") as tmp:
+        root = Path(tmp)
+        for name, blob in zip(every, cat_files(rev, every), strict=True):
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_bytes(blob)
+        yield root, every
+
+
+def _maps(*args: str) -> list[str]:
+    """The map files a git listing command names."""
+    from journeyctl.lint.engine import MAP_SUFFIXES
+
+    return [n for n in run_git(*args).split("\0") if n.endswith(MAP_SUFFIXES)]
+
+
+def run_git(*args: str) -> str:
+    """What `git args…` prints; InputError when git cannot run or fails."""
     try:
         done = subprocess.run(["git", *args], capture_output=True, check=False)
     except OSError as exc:
@@ -362,7 +377,7 @@ def _git(*args: str) -> str:
     return done.stdout.decode("utf-8", "surrogateescape")
 
 
-def _cat_files(rev: str, names: list[str]) -> list[bytes]:
+def cat_files(rev: str, names: list[str]) -> list[bytes]:
     """The contents of `names` at `rev`, read by one `git cat-file --batch`."""
     if not names:
         return []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from journeyctl.core.escape import printable
+from journeyctl.core.escape import md_cell, printable
 from journeyctl.diff.compare import EntityChange, FieldChange, MapDiff
 
 FORMATS = ("text", "json", "markdown")
@@ -82,28 +82,23 @@ def text(diff: MapDiff) -> str:
     return "\n".join(lines)
 
 
-def _md(text: str) -> str:
-    """`text` safe inside a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def _entity_row(e: EntityChange) -> str:
     fields = [f for f in e.fields if f.category == "field"]
-    detail = "<br>".join(_md(_change(f)) for f in fields)
+    detail = "<br>".join(md_cell(_change(f)) for f in fields)
     if not detail and e.status == "changed":
         detail = "numbers only (below)"
-    return f"| {e.status} | {e.kind} | `{_md(e.id)}` | `{_md(e.file)}` | {detail} |"
+    return f"| {e.status} | {e.kind} | `{md_cell(e.id)}` | `{md_cell(e.file)}` | {detail} |"
 
 
 def markdown(diff: MapDiff) -> str:
-    lines = [f"## Journey map changes: `{_md(diff.old)}` → `{_md(diff.new)}`", ""]
+    lines = [f"## Journey map changes: `{md_cell(diff.old)}` → `{md_cell(diff.new)}`", ""]
     if diff.empty:
         return "\n".join([*lines, "No differences.", ""])
     lines += [f"**{_summary(diff)}**", ""]
     files = [("added", f) for f in diff.files_added] + [("removed", f) for f in diff.files_removed]
     files += [("unreadable", f) for f in diff.unreadable]
     if files:
-        lines += ["### Files", ""] + [f"- {s}: `{_md(f)}`" for s, f in files] + [""]
+        lines += ["### Files", ""] + [f"- {s}: `{md_cell(f)}`" for s, f in files] + [""]
     if diff.entities:
         lines += [
             "### Structure",
@@ -123,8 +118,8 @@ def markdown(diff: MapDiff) -> str:
         for e, f in numeric:
             delta = f"{f.delta:+g}" if f.delta is not None else ""
             lines.append(
-                f"| {e.kind} | `{_md(e.id)}` | `{_md(f.path)}` | {_md(value(f.old))} "
-                f"| {_md(value(f.new))} | {delta} |"
+                f"| {e.kind} | `{md_cell(e.id)}` | `{md_cell(f.path)}` | {md_cell(value(f.old))} "
+                f"| {md_cell(value(f.new))} | {delta} |"
             )
         lines.append("")
     for status, title in (("new", "New findings"), ("resolved", "Resolved findings")):
@@ -138,9 +133,9 @@ def markdown(diff: MapDiff) -> str:
             ]
             for c in changes:
                 f = c.finding
-                where = f"`{_md(f.span.file)}:{f.span.line}`"
+                where = f"`{md_cell(f.span.file)}:{f.span.line}`"
                 lines.append(
-                    f"| {f.severity.label} | {f.code} {f.slug} | {where} | {_md(f.message)} |"
+                    f"| {f.severity.label} | {f.code} {f.slug} | {where} | {md_cell(f.message)} |"
                 )
             lines.append("")
     return "\n".join(lines)

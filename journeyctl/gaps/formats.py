@@ -14,7 +14,7 @@ from collections.abc import Callable
 from html import escape
 from typing import TextIO
 
-from journeyctl.core.escape import csv_cell, printable
+from journeyctl.core.escape import csv_cell, md_cell, printable
 from journeyctl.core.findings import Severity, concise
 from journeyctl.core.span import Span
 from journeyctl.gaps.model import Gap, GapReport
@@ -119,32 +119,20 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.1%}"
 
 
-def _md(text: str) -> str:
-    """Text made safe inside a Markdown table cell."""
-    return (
-        printable(text)
-        .replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("\n", " ")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-    )
-
-
 def write_markdown(report: GapReport, out: TextIO) -> None:
     """A pull-request comment: summary table, then a table per persona with details folded."""
     families = report.families
     w = out.write
-    w(f"## Journey gaps: {_md(report.map_name)}\n\n{tally(report)}.\n\n")
+    w(f"## Journey gaps: {md_cell(report.map_name)}\n\n{tally(report)}.\n\n")
     if report.personas:
         w("| persona | conversion | " + " | ".join(families) + " |\n")
         w("|---|---:|" + "---:|" * len(families) + "\n")
         for s in report.summaries():
             cells = " | ".join(str(s.counts[f]) for f in families)
-            w(f"| {_md(s.name)} | {percent(s.conversion)} | {cells} |\n")
+            w(f"| {md_cell(s.name)} | {percent(s.conversion)} | {cells} |\n")
         w("\n")
     for heading, gaps in sections(report):
-        w(f"### {_md(heading)}\n\n")
+        w(f"### {md_cell(heading)}\n\n")
         if not gaps:
             w("No gaps.\n\n")
             continue
@@ -152,17 +140,17 @@ def write_markdown(report: GapReport, out: TextIO) -> None:
         for g in gaps:
             tps = ", ".join(f"`{t}`" for t in g.touchpoints)
             w(
-                f"| {ICON[g.severity]} | {g.code} | {_md(g.stage or '')} | {tps} | "
-                f"{_md(g.message)} | {g.impact:.0%} |\n"
+                f"| {ICON[g.severity]} | {g.code} | {md_cell(g.stage or '')} | {tps} | "
+                f"{md_cell(g.message)} | {g.impact:.0%} |\n"
             )
         w("\n<details><summary>Evidence and recommendations</summary>\n\n")
         for g in gaps:
             w(
-                f"- **{g.code} {g.slug}** ({g.severity.label}): {_md(g.message)}  \n"
-                f"  _Do:_ {_md(g.recommendation)}\n"
+                f"- **{g.code} {g.slug}** ({g.severity.label}): {md_cell(g.message)}  \n"
+                f"  _Do:_ {md_cell(g.recommendation)}\n"
             )
             for e in g.evidence:
-                w(f"  - `{e.span.file}:{e.span.line}` {_md(e.note)}\n")
+                w(f"  - `{e.span.file}:{e.span.line}` {md_cell(e.note)}\n")
         w("\n</details>\n\n")
 
 

@@ -6,7 +6,9 @@ and in one directory `.journeyctl.yaml` wins over pyproject.toml (a pyproject.to
 relative to the configuration file's directory.
 
 Rule selection works like ruff's: `select` and `ignore` take codes or prefixes (`JM1`), and
-for each rule the most specific matching entry wins (an `ignore` wins a tie).
+for each rule the most specific matching entry wins (an `ignore` wins a tie). The `budgets`
+section is kept as written, with the `Reader` that locates its values, for `journeyctl.budgets`
+to parse.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ KEYS = (
     "exclude",
     "fail-level",
     "include-roots",
+    "budgets",
 )
 
 Locate = Callable[[tuple], "tuple[int, int] | None"]
@@ -53,6 +56,10 @@ class Config:
     fail_level: Severity = Severity.ERROR
     include_roots: tuple[Path, ...] = ()
     """Folders outside the project that maps may include (resolved)."""
+    budgets: Any = None
+    """The `budgets` section as written (None when absent), parsed by `journeyctl.budgets`."""
+    reader: Reader | None = field(default=None, repr=False, compare=False)
+    """Reads and locates this file's values, for the sections other parts parse."""
     _ignores: dict[str, frozenset[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -234,6 +241,10 @@ def _read_toml(name: str, data: bytes) -> tuple[dict, Locate]:
     return table, lambda key_path: _toml_position(text, key_path)
 
 
+_TOML_KEY = re.compile(r"\s*(?:\"([^\"]*)\"|'([^']*)'|([^.\"']+))\s*(?:\.|$)")
+"""One part of a dotted TOML key: double-quoted, single-quoted (dots kept) or bare."""
+
+
 def _toml_position(text: str, key_path: tuple) -> tuple[int, int] | None:
     """Where the key at `key_path` (below `[tool.journeyctl]`) is written, best effort: in a
     `[tool.journeyctl…]` table header's lines, or inside an inline table."""
@@ -242,7 +253,9 @@ def _toml_position(text: str, key_path: tuple) -> tuple[int, int] | None:
     for number, line in enumerate(text.splitlines(), start=1):
         m = header.match(line)
         if m:
-            table = tuple(p.strip().strip("\"'") for p in m[1].split("."))
+            table = tuple(a or b or c.strip() for a, b, c in _TOML_KEY.findall(m[1]))
+            if table == ("tool", "journeyctl", *key_path):  # the key is this table's header
+                return number, line.find(str(key_path[-1])) + 1
             continue
         inner = table[2:]
         if table[:2] != ("tool", "journeyctl") or inner != key_path[: len(inner)]:
@@ -278,7 +291,7 @@ def _yaml_position(doc, key_path: tuple) -> tuple[int, int]:
 
 
 def _parse(path: Path, name: str, table: Any, locate: Locate) -> Config:
-    read = _Reader(name, table, locate)
+    read = Reader(name, table, locate)
     if not isinstance(table, dict):
         raise read.fail((), "[tool.journeyctl] must be a table")
     for key in table:
@@ -311,21 +324,26 @@ def _parse(path: Path, name: str, table: Any, locate: Locate) -> Config:
                 table.get("include-roots", []), ("include-roots",), "folders"
             )
         ),
+        budgets=table.get("budgets"),
+        reader=read,
     )
 
 
 @dataclass(frozen=True)
-class _Reader:
+class Reader:
     """Reads the values of a configuration `table`; a bad one is a ConfigError at its key."""
 
     name: str
     table: Any
     locate: Locate
 
-    def fail(self, key_path: tuple, message: str) -> ConfigError:
+    def where(self, key_path: tuple) -> str:
+        """`file:line:col` of the key at `key_path`, or `file` when it cannot be located."""
         where = self.locate(key_path) if key_path else None
-        loc = f":{where[0]}:{where[1]}" if where else ""
-        return ConfigError(f"{self.name}{loc}: {message}")
+        return f"{self.name}:{where[0]}:{where[1]}" if where else self.name
+
+    def fail(self, key_path: tuple, message: str) -> ConfigError:
+        return ConfigError(f"{self.where(key_path)}: {message}")
 
     def codes(self, value: Any, key_path: tuple) -> tuple[str, ...]:
         """Rule codes or prefixes (one, or a list), upper-cased."""

@@ -96,7 +96,7 @@ def check(doc: Document, limits: Limits = DEFAULT_LIMITS) -> list[Finding]:
     """Schema findings for `doc`, each pointed at the offending key or value, and a finding for
     each number of the right type that is not finite or beyond `limits.max_number`."""
     errors = [] if _passes(doc.data) else list(_validator().iter_errors(doc.data))
-    findings = [f for error in errors for f in _explain(doc, error)]
+    findings = [f for error in errors for f in explain(doc, error)]
     flagged = {tuple(error.absolute_path) for error in errors}
     findings += _unusable_numbers(doc, flagged, limits.max_number)
     return sorted(set(findings), key=Finding.sort_key)
@@ -169,7 +169,7 @@ def _where(doc: Document, path: tuple) -> str:
     return f"`{path[0]}`" if path else "the top level"
 
 
-def _explain(doc: Document, error) -> Iterator[Finding]:
+def explain(doc: Document, error) -> Iterator[Finding]:
     """The findings that explain one jsonschema error, by the keyword that failed."""
     path = tuple(error.absolute_path)
     where = _where(doc, path)
@@ -224,7 +224,7 @@ def _any_of(doc: Document, error, path, where) -> Iterator[Finding]:
     mismatches = [e for e in error.context if e.validator == "type" and not e.path]
     if len(mismatches) < len(error.context):  # the value had a fitting type: explain that branch
         deepest = max(error.context, key=lambda e: (len(e.path), e.validator != "type"))
-        yield from _explain(doc, deepest)
+        yield from explain(doc, deepest)
         return
     types = {t for e in mismatches for t in _types(e.validator_value)}
     expected = " or ".join(_TYPE_NAMES.get(t, t) for t in sorted(types))

@@ -17,7 +17,10 @@ phase by phase, the first visits h = N_ij / N_jj of the walks that have not met 
 are the walks that leave a phase by o without j: B_so − h_sj · B_jo, with B = N · (moves out).
 A walk caught in a loop it can never leave visits it infinitely often. Figures over a set of
 touchpoints (a stage) solve the hitting odds of the set on the chain written out cycle by cycle
-(`_extended`, up to `EXTENDED_STATES` states).
+(`_extended`, up to `EXTENDED_STATES` states). Steps and time to convert are means over the
+converting walks: conditioned on conversion (Doob's h-transform with b_j = P(convert from j)),
+the walks visit j before converting (s · N)_j b_j / c times and take the move i → k
+(s · N)_i P_ik b_k / c times, c the conversion.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from journeyctl.markov.absorbing import (
     reachable,
 )
 from journeyctl.markov.chain import Chain, cycles_of, persona_chain
+from journeyctl.markov.sampling import Clock, mean_hours
 
 MAX_CYCLES = 1_000_000
 """The most cycles the exact solver reports (one retention figure each)."""
@@ -77,6 +81,13 @@ class ExactResult:
     customer."""
     expected_steps: float
     """Expected touchpoint visits until the walk ends (inf when some walks can loop forever)."""
+    steps_to_convert: float | None
+    """E[visits up to and including the first conversion | converted]; None when no walk
+    converts or the persona starts as a customer."""
+    time_to_convert: float | None
+    """E[hours to the first conversion | converted]: entry travel, then the dwell at each
+    touchpoint left and the travel of each move, up to the arrival at the goal; None as
+    `steps_to_convert`, and when the map has no durations."""
     visit_probability: dict[str, float]
     expected_visits: dict[str, float]
     edge_flow: dict[tuple[str, str], float]
@@ -139,12 +150,12 @@ def _geometric(a, m: int):
         return np.where(a < 1, -np.expm1(m * np.log(a)) / (1 - a), float(m))
 
 
-def _scaled(c: float, x: np.ndarray) -> np.ndarray:
+def scaled(c: float, x: np.ndarray) -> np.ndarray:
     """c × x, with 0 (not nan) for c = 0 where x is infinite."""
     return c * x if c > 0 else np.zeros_like(x)
 
 
-def _phases(chain: Chain, renewal: int | None) -> tuple[Phase, Phase]:
+def phases(chain: Chain, renewal: int | None) -> tuple[Phase, Phase]:
     """Before conversion (goals take the walk on) and after it (until exit, or until the
     renewal touchpoint takes it on)."""
     P, goal = chain.P, chain.goal
@@ -156,7 +167,7 @@ def _phases(chain: Chain, renewal: int | None) -> tuple[Phase, Phase]:
     return pre, Phase(
         as_sparse(P @ _keep_rows(_others(len(goal), renewal))),
         np.ones(len(goal), bool),
-        chain.exit + _renewing(chain, renewal),
+        chain.exit + renewing(chain, renewal),
     )
 
 
@@ -168,7 +179,7 @@ def _others(n: int, renewal: int | None) -> np.ndarray:
     return other
 
 
-def _renewing(chain: Chain, renewal: int | None) -> np.ndarray:
+def renewing(chain: Chain, renewal: int | None) -> np.ndarray:
     """P(the next move from each touchpoint is to the renewal touchpoint); 0 without one."""
     if renewal is None:
         return np.zeros(len(chain.states))
@@ -200,16 +211,19 @@ def solve(
             f"solver follows walks past at most {MAX_GOALS}; leave out --exact"
         )
     renewal = chain.index[j.renewal] if j.kind == "cyclical" and j.renewal else None
-    walk = _Walk(chain, *_phases(chain, renewal), renewal, K)
+    walk = _Walk(chain, *phases(chain, renewal), renewal, K)
     transient = walk.shown0 + walk.after
     visited, reached = walk.first_visits()
     exits = _per_state(chain, _times(transient, chain.exit))
     lost = _per_state(chain, _times(walk.before, chain.exit))
     convert = float(walk.retention[0])
+    steps, hours = walk.to_convert(jmap)
     return ExactResult(
         persona=persona,
         conversion=convert,
         expected_steps=float(transient.sum()),
+        steps_to_convert=steps,
+        time_to_convert=hours,
         visit_probability=_per_state(chain, visited),
         expected_visits=_per_state(chain, transient),
         edge_flow=_edge_flow(jmap, chain, transient),
@@ -235,7 +249,7 @@ class _Walk:
     def __init__(self, chain: Chain, pre: Phase, post: Phase, renewal: int | None, K: int):
         self.chain, self.pre, self.post, self.renewal, self.K = chain, pre, post, renewal, K
         n, start = len(chain.states), chain.start
-        self.back = _renewing(chain, renewal)
+        self.back = renewing(chain, renewal)
         self.e = np.zeros(n)
         self.direct = 0.0
         if chain.customer:
@@ -263,10 +277,10 @@ class _Walk:
             self.before = (
                 self.shown0
                 + self.after
-                + _scaled(cycles_on, shown_u)
-                + _scaled(R0 * float(_geometric(alpha, K - 2)), shown_v)  # all but the last
+                + scaled(cycles_on, shown_u)
+                + scaled(R0 * float(_geometric(alpha, K - 2)), shown_v)  # all but the last
             )
-            self.after = self.after + _scaled(cycles_on, shown_u + shown_v)
+            self.after = self.after + scaled(cycles_on, shown_u + shown_v)
             more = R0 * rho * alpha ** np.arange(K - 1)
             self.retention = np.concatenate([self.retention, more])
 
@@ -310,6 +324,31 @@ class _Walk:
         h0 = pre.first(np.where(chain.goal, 0.0, chain.start))
         meet0, R0, met0 = self._through_cycle(h0, self.land, Bren)
         return h0 + met0 + meet0 + R0 * later, reached
+
+    def to_convert(self, jmap: JourneyMap) -> tuple[float | None, float | None]:
+        """E[steps, hours up to the first conversion | converted]: the visits and moves before
+        it weighted by b = P(convert from there), over the conversion c. Both None for a
+        customer or when c is 0; hours None when the map has no durations."""
+        chain = self.chain
+        c = float(self.retention[0])
+        if chain.customer or c <= 0:
+            return None, None
+        b = np.where(chain.goal, 1.0, self._from_goals[0].sum(axis=1))
+        before = np.where(np.isfinite(self.shown0), self.shown0, 0.0)  # caught: b = 0 onwards
+        visits = before * b  # by the walks that go on to convert; goals are never in it
+        steps = 1.0 + float(visits.sum()) / c
+        clock = Clock(jmap, chain.index, chain.entry)
+        if not clock.timed:
+            return steps, None
+        n = clock.n
+        travel = sparse.csr_array(  # mean travel per move, row n: the entry moves
+            (mean_hours(clock.travel), np.divmod(clock.keys, n)), shape=(n + 1, n)
+        )
+        moves = sparse.vstack(  # traversals of each move by the walks that go on to convert
+            [sparse.diags_array(before) @ chain.P, sparse.csr_array(chain.start[None, :])]
+        ) @ sparse.diags_array(b)
+        hours = visits @ mean_hours(clock.dwell) + moves.multiply(travel).sum()
+        return steps, float(hours) / c
 
     def _through_cycle(
         self, h: np.ndarray, c: np.ndarray, Bren: np.ndarray

@@ -23,23 +23,26 @@ if TYPE_CHECKING:
 CSV_HEADER = ("persona", "section", "item", "metric", "value")
 
 
-def _num(x: float | None) -> float | None:
+def rounded(x: float | None) -> float | None:
+    """`x` to 6 decimals, as the JSON reports give figures; None for None, nan or inf."""
     return None if x is None or not math.isfinite(x) else round(float(x), 6)
 
 
 def _nums(d: dict[str, float]) -> dict[str, float | None]:
-    return {k: _num(v) for k, v in d.items()}
+    return {k: rounded(v) for k, v in d.items()}
 
 
 def _spread(s: Spread | None) -> dict[str, float | None] | None:
     return (
-        None if s is None else {"mean": _num(s.mean), "median": _num(s.median), "p90": _num(s.p90)}
+        None
+        if s is None
+        else {"mean": rounded(s.mean), "median": rounded(s.median), "p90": rounded(s.p90)}
     )
 
 
 def _share(s: Share) -> dict[str, Any]:
     low, high = s.interval
-    return {"count": s.count, "share": _num(s.share), "low": _num(low), "high": _num(high)}
+    return {"count": s.count, "share": rounded(s.share), "low": rounded(low), "high": rounded(high)}
 
 
 def _shares(d: dict[str, Share]) -> dict[str, dict[str, Any]]:
@@ -59,8 +62,8 @@ def _after(a: AfterConversion) -> dict[str, Any]:
 def _experience(x: Experience) -> dict[str, Any]:
     return {
         "walks": x.felt,
-        "mean": _num(x.mean),
-        "mean_emotion": _num(x.mean_emotion),
+        "mean": rounded(x.mean),
+        "mean_emotion": rounded(x.mean_emotion),
         "negative": _share(x.negative),
         "positive": _share(x.positive),
         "negative_peaks": _shares(x.negative_peaks),
@@ -78,14 +81,18 @@ def _exact_after(a: ExactAfter) -> dict[str, Any]:
 
 def _exact(e: ExactResult) -> dict[str, Any]:
     return {
-        "conversion": _num(e.conversion),
-        "expected_steps": _num(e.expected_steps),
+        "conversion": rounded(e.conversion),
+        "expected_steps": rounded(e.expected_steps),
+        "steps_to_convert": rounded(e.steps_to_convert),
+        "time_to_convert_hours": rounded(e.time_to_convert),
         "visit_probability": _nums(e.visit_probability),
         "expected_visits": _nums(e.expected_visits),
         "exit_probability": _nums(e.exit_probability),
         "stage_exit_probability": _nums(e.stage_exit_probability),
-        "edge_flow": [{"from": a, "to": b, "flow": _num(f)} for (a, b), f in e.edge_flow.items()],
-        "retention": [_num(r) for r in e.retention],
+        "edge_flow": [
+            {"from": a, "to": b, "flow": rounded(f)} for (a, b), f in e.edge_flow.items()
+        ],
+        "retention": [rounded(r) for r in e.retention],
         "after_conversion": None if e.after is None else _exact_after(e.after),
     }
 
@@ -96,16 +103,16 @@ def report_dict(r: PersonaReport) -> dict[str, Any]:
     return {
         "persona": r.persona,
         "runs": r.runs,
-        "conversion": {"rate": _num(r.conversion), "converted": r.converted,
-                       "low": _num(low), "high": _num(high)},
+        "conversion": {"rate": rounded(r.conversion), "converted": r.converted,
+                       "low": rounded(low), "high": rounded(high)},
         "outcomes": r.outcomes,
-        "steps_per_walk": _num(r.steps_per_walk),
+        "steps_per_walk": rounded(r.steps_per_walk),
         "cut": r.cut,
         "drop_off": {"by_stage": _nums(r.drop_off_by_stage),
                      "by_touchpoint": _nums(r.drop_off_by_touchpoint)},
         "top_paths": [
             {"path": list(p.touchpoints), "outcome": p.outcome, "count": p.count,
-             "share": _num(p.share)}
+             "share": rounded(p.share)}
             for p in r.top_paths
         ],
         "channel_mix": _nums(r.channel_mix),
@@ -115,7 +122,7 @@ def report_dict(r: PersonaReport) -> dict[str, Any]:
         "moments_of_truth": _nums(r.moments_of_truth),
         "visit_share": _nums(r.visit_share),
         "retention": [
-            {"cycle": c.cycle, "share": _num(c.share), "vs_previous": _num(c.vs_previous)}
+            {"cycle": c.cycle, "share": rounded(c.share), "vs_previous": rounded(c.vs_previous)}
             for c in r.retention
         ],
         "starts_as": "customer" if r.customer else "prospect",
@@ -178,7 +185,8 @@ def _rows(r: PersonaReport) -> Iterator[tuple[str, str, str, Any]]:
     e = d["exact"]
     if e is not None:
         yield "exact", "", "conversion", e["conversion"]
-        yield "exact", "", "expected_steps", e["expected_steps"]
+        for metric in ("expected_steps", "steps_to_convert", "time_to_convert_hours"):
+            yield "exact", "", metric, e[metric]
         for k, v in enumerate(e["retention"], 1):
             yield "exact_retention", str(k), "share", v
         for item, v in e["visit_probability"].items():

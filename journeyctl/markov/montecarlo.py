@@ -14,6 +14,13 @@ its visits only when they are asked for (an event log, or the paths of a few wal
 `CHUNK_VISITS` of them; each chunk has its own random stream (seed, chunk number), so a chunk
 can be walked again to recover the paths of a few walks.
 
+With common random numbers (`simulate(..., common=size)`, for comparing two maps) the chunks
+hold `size` walks and the uniform of walk w's move at step t (its entry at step 0) comes from a
+stream of step t's own, indexed by walk number: walk w takes the same uniform in any map, and
+as a draw is the inverse of each touchpoint's cumulative probabilities (monotone in the
+uniform), two maps that differ a little move their walks alike. Screens and durations draw from
+the chunk's stream.
+
 The experience of a walk follows the peak-end rule: the mean of its most intense emotion (the
 largest magnitude; on a tie the negative one, then the earlier) and its last; touchpoints with
 no emotion for the persona do not count.
@@ -236,14 +243,17 @@ class Walks:
     values: tuple[str, ...]  # the value kinds of `value_visitors`' columns
     screen_visits: np.ndarray  # (len(screens) + 1,) visits per screen, the last: no screen
     rules: _Rules = field(repr=False)
+    size: int  # walks per chunk
+    common: bool  # walked with common random numbers (`simulate`'s `common`)
 
     def paths(self, walks: Sequence[int]) -> list[list[int]]:
         """The touchpoint indices each of `walks` visited, in order (their chunks walked
         again)."""
-        size = chunk_size(self.max_steps, len(self.chain.states))
+        size = self.size
         found: dict[int, list[int]] = {}
         for c in sorted({w // size for w in walks}):
-            chunk = _walk_chunk(self.rules, self.seed, c, self.runs, self.max_steps, keep=True)
+            draws = _Draws(self.seed, c, self.common)
+            chunk = _walk_chunk(self.rules, draws, c, self.runs, self.max_steps, size, keep=True)
             found.update(chunk.paths(c * size, {w for w in walks if w // size == c}))
         return [found[w] for w in walks]
 
@@ -327,17 +337,25 @@ def simulate(
     max_steps: int = 200,
     on_visits: Callable[[Visits], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    common: int | None = None,
 ) -> Walks:
     """Walk `runs` customers through `jmap` as `persona`. Raises RequestError for counts
     outside the bounds (`check_counts`), InputError for a non-finite probability.
 
     `on_visits`, if given, receives every visit chunk by chunk, walks in order (for an event
     log); `progress`, if given, is called after each step with the number of walks that ended.
+    `common`, if given, walks with common random numbers in chunks of `common` walks (at most
+    `chunk_size` for this map; see the module): two maps walked with the same seed and `common`
+    are coupled walk by walk.
     """
     check_counts(runs, max_steps, cycles, seed)
     rules = _Rules.of(jmap, persona, cycles)
     n, S, V = len(rules.chain.states), rules.stages, len(rules.values)
     size = chunk_size(max_steps, n)
+    if common is not None:
+        if not 1 <= common <= size:
+            raise RequestError(f"common chunks of {common:,} walks: use 1 to {size:,}")
+        size = common
     per_walk = _PerWalk.empty(runs)
     met = np.zeros(2 * n, dtype=np.int64)
     groups = np.zeros(2 * S + S * V, dtype=np.int64)
@@ -346,7 +364,8 @@ def simulate(
     for c in range(-(-runs // size)):
         base = c * size
         ended = None if progress is None else (lambda done, base=base: progress(base + done))
-        chunk = _walk_chunk(rules, seed, c, runs, max_steps, on_visits is not None, ended)
+        draws = _Draws(seed, c, common is not None)
+        chunk = _walk_chunk(rules, draws, c, runs, max_steps, size, on_visits is not None, ended)
         per_walk.put(base, chunk.walks)
         visits += chunk.visits
         screen_visits += chunk.screen_visits
@@ -360,30 +379,51 @@ def simulate(
         w.steps, w.last, w.converted, w.steps_to_convert, w.time_to_convert, w.path_key,
         w.experience, w.mean_emotion, w.peak, visits, met[:n], met[n:], groups[:S],
         groups[S : 2 * S], groups[2 * S :].reshape(S, V), rules.values, screen_visits, rules,
+        size, common is not None,
     )  # fmt: skip
+
+
+class _Draws:
+    """A chunk's random numbers. By default one stream, (seed, chunk), gives every draw in the
+    order the walk asks for them. With common random numbers the uniforms of step t's moves
+    (step 0: the entries) come from the stream (seed, chunk, t), one per walk of the chunk by
+    walk number, so walk w takes the same uniform at step t in any map; screens and durations
+    draw from (seed, chunk)."""
+
+    def __init__(self, seed: int, c: int, common: bool):
+        self.seed, self.c, self.common = seed, c, common
+        self.rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(c,)))
+
+    def moves(self, t: int, idx: np.ndarray) -> np.ndarray:
+        """The uniform of each walk in `idx` (numbers in the chunk) for its move at step `t`."""
+        if not self.common:
+            return self.rng.random(len(idx))
+        step = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(self.c, t)))
+        return step.random(int(idx.max()) + 1)[idx]
 
 
 def _walk_chunk(
     rules: _Rules,
-    seed: int,
+    draws: _Draws,
     c: int,
     runs: int,
     max_steps: int,
+    size: int,
     record: bool = False,
     progress: Callable[[int], None] | None = None,
     keep: bool = False,
 ) -> _Chunk:
-    """Walk chunk `c` of the `runs` walks with its own random stream; `record` keeps every
-    visit's screen and time, `keep` (or `record`) who was where."""
+    """Walk chunk `c` (of `size` walks) of the `runs` walks with its own random numbers
+    (`draws`); `record` keeps every visit's screen and time, `keep` (or `record`) who was
+    where."""
     n = len(rules.chain.states)
-    size = chunk_size(max_steps, n)
     m = min(size, runs - c * size)
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(c,)))
+    rng = draws.rng
     chunk = _Chunk(
         _PerWalk.empty(m), np.zeros(n, np.int64), np.zeros(rules.screen_count + 1, np.int64),
         Bits(m, 2 * n), Bits(m, rules.stages * (2 + len(rules.values))), [], [],
     )  # fmt: skip
-    going = _enter(chunk.walks, rules, rng, m)
+    going = _enter(chunk.walks, rules, draws, m)
     for t in range(1, max_steps + 1):
         if not len(going.idx):
             break
@@ -391,7 +431,7 @@ def _walk_chunk(
         if record:
             hours = going.hours if rules.clock.timed else np.full(len(going.idx), t - 1.0)
             chunk.log.append((screen, hours))
-        col = rules.moves.draw(going.state, rng.random(len(going.idx)))
+        col = rules.moves.draw(going.state, draws.moves(t, going.idx))
         end = _end(chunk.walks, going, rules, t, col, t == max_steps)
         going = _advance(going, ~end, col, rules.clock, rng)
         if progress is not None:
@@ -399,16 +439,16 @@ def _walk_chunk(
     return chunk
 
 
-def _enter(walks: _PerWalk, rules: _Rules, rng: np.random.Generator, m: int) -> _Going:
+def _enter(walks: _PerWalk, rules: _Rules, draws: _Draws, m: int) -> _Going:
     """Every walk at the entry it draws (no walks when the persona zeroes every entry); a
     customer's walks start converted, in the post phase (in cycle 2 at the renewal touchpoint,
     or ended there when only one cycle is walked)."""
     idx = np.arange(m if rules.entries is not None else 0)
     state = np.zeros(len(idx), dtype=np.int64)
     if rules.entries is not None:
-        state = rules.entries.draw(state, rng.random(m))
+        state = rules.entries.draw(state, draws.moves(0, idx))
     k = len(idx)
-    hours = rules.clock.entry(rng, state) if rules.clock.timed else np.zeros(k)
+    hours = rules.clock.entry(draws.rng, state) if rules.clock.timed else np.zeros(k)
     post = np.full(k, rules.chain.customer)
     feel = np.zeros((5 if rules.feelings is not None else 0, k))
     feel[:_WHERE] = -1.0  # no peak yet

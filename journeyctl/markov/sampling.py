@@ -61,6 +61,13 @@ class Table:
         return self.col[np.minimum(at, self.last[rows])]  # rows + u may round up to rows + 1
 
 
+def mean_hours(spec: np.ndarray) -> np.ndarray:
+    """The mean of each duration in (kind, hours, sigma) rows as `Clock` keeps them: the hours,
+    times exp(σ²/2) for a lognormal (its hours are the median); 0 where there is none."""
+    kind, hours, sigma = spec
+    return np.where(kind == _KINDS["lognormal"], hours * np.exp(sigma**2 / 2), hours)
+
+
 class Clock:
     """Vectorised durations: dwell per touchpoint, travel per move (from n: entry moves).
 

@@ -50,11 +50,12 @@ def _table(title: str, *columns: str) -> Table:
     return table
 
 
-def _spread_row(table: Table, label: str, s: Spread | None, unit: str) -> None:
-    if s is None:
-        table.add_row(label, "–", "–", "–")
-    else:
-        table.add_row(label, *(f"{_num(v)}{unit}" for v in (s.mean, s.median, s.p90)))
+def _spread_row(
+    table: Table, label: str, s: Spread | None, unit: str, exact: tuple[float | None, ...] = ()
+) -> None:
+    """Mean, median and p90 of `s`, then the `exact` means given; a dash for none."""
+    values = (None,) * 3 if s is None else (s.mean, s.median, s.p90)
+    table.add_row(label, *("–" if v is None else f"{_num(v)}{unit}" for v in (*values, *exact)))
 
 
 def _shares(
@@ -94,9 +95,10 @@ def render_one(console: Console, jmap: JourneyMap, r: PersonaReport) -> None:
             cycles.add_row(str(c.cycle), _pct(c.share), _pct(c.vs_previous), *exact_col)
         console.print(cycles)
     if not r.customer:
-        timing = _table("To convert", "", "mean", "median", "p90")
-        _spread_row(timing, "steps", r.steps_to_convert, "")
-        _spread_row(timing, "time (hours)", r.time_to_convert, " h")
+        timing = _table("To convert", "", "mean", "median", "p90", *(["exact"] if e else []))
+        steps, hours = ((e.steps_to_convert,), (e.time_to_convert,)) if e else ((), ())
+        _spread_row(timing, "steps", r.steps_to_convert, "", steps)
+        _spread_row(timing, "time (hours)", r.time_to_convert, " h", hours)
         console.print(timing)
     _shares(console, "Drop-off by stage", "stage", r.drop_off_by_stage)
     _shares(console, "Drop-off by touchpoint (top 10)", "touchpoint", r.drop_off_by_touchpoint, 10)

@@ -9,18 +9,26 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, TextIO
 
+from journeyctl.core.codes import Rule
 from journeyctl.core.findings import Severity
 from journeyctl.lint.engine import LintReport
 
 
 @dataclass(frozen=True)
 class Reporter(ABC):
-    """Writes a `LintReport`; findings at or above `fail_level` are those that fail the run."""
+    """Writes a `LintReport`; findings at or above `fail_level` are those that fail the run.
+
+    `command` names the run (JUnit's suites); `rules` are the codes it can report, which SARIF
+    lists (None: validate's lint rules).
+    """
 
     fail_level: Severity = Severity.ERROR
+    command: str = "journeyctl validate"
+    rules: Mapping[str, Rule] | None = None
     machine: ClassVar[bool] = True
 
     @abstractmethod
@@ -38,7 +46,13 @@ REPORTERS: dict[str, str] = {
 }
 
 
-def get_reporter(name: str, fail_level: Severity = Severity.ERROR) -> Reporter:
-    """The reporter registered as `name`, for a run that fails at `fail_level`."""
+def get_reporter(
+    name: str,
+    fail_level: Severity = Severity.ERROR,
+    command: str = "journeyctl validate",
+    rules: Mapping[str, Rule] | None = None,
+) -> Reporter:
+    """The reporter registered as `name`, for a run of `command` that can report `rules`
+    (None: the lint rules) and fails at `fail_level`."""
     module, _, cls = REPORTERS[name].partition(":")
-    return getattr(importlib.import_module(module), cls)(fail_level)
+    return getattr(importlib.import_module(module), cls)(fail_level, command, rules)

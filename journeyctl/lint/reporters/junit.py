@@ -26,7 +26,7 @@ class JunitReporter(Reporter):
         suites = [self._suite(file, by_file.get(file, [])) for file in files]
         root = ET.Element(
             "testsuites",
-            name="journeyctl validate",
+            name=self.command,
             tests=str(sum(int(s.get("tests")) for s in suites)),
             failures=str(sum(int(s.get("failures")) for s in suites)),
             errors="0",
@@ -47,7 +47,7 @@ class JunitReporter(Reporter):
             skipped="0",
         )
         if not findings:
-            ET.SubElement(suite, "testcase", classname=xml_text(file), name="journeyctl validate")
+            ET.SubElement(suite, "testcase", classname=xml_text(file), name=self.command)
         for f in findings:
             s = f.span
             case = ET.SubElement(

@@ -24,7 +24,7 @@ class SarifReporter(Reporter):
         from journeyctl import __version__
         from journeyctl.lint.rules import all_rules
 
-        rules = list(all_rules().values())
+        rules = list((self.rules or all_rules()).values())
         index = {r.code: i for i, r in enumerate(rules)}
         root = repo_root()
         rels = [repo_relative(f.span.file, root) for f in report.findings]

@@ -1,0 +1,1 @@
+"""What-if: the effect of changes on a map's personas, before they ship."""

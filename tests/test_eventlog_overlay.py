@@ -100,18 +100,6 @@ def test_align_prefers_id_then_name_then_slug():
     assert got == {"ad": "ad", "Product page": "product", "CART": "cart"}
 
 
-def test_receipt_against_its_own_draft(cli, tmp_path):
-    """A log compared with the map discovered from it: every case follows it up to the goal."""
-    draft = tmp_path / "receipt.yaml"
-    assert cli("discover", RECEIPT, "-o", draft).code == 0
-    ov = compare_log(read_log(RECEIPT), load_map(draft))
-    assert ov.fit[0].segment is None and ov.fit[0].share == 1.0
-    assert not ov.unobserved
-    goal = "t10-determine-necessity-to-stop-indication"
-    assert {m.source for m in ov.undesigned} == {goal}  # only the moves after the goal
-    assert sum(m.observed for m in ov.undesigned) == 455
-
-
 def test_simulate_then_discover_reproduces_the_map(cli, tmp_path):
     """20,000 simulated walks read back: every move's share within 4 standard errors."""
     events = tmp_path / "walks.csv"

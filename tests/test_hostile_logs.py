@@ -204,3 +204,36 @@ def test_a_log_that_is_no_file_says_what_it_is(tmp_path, command, special, kind)
         path.symlink_to(special)
     args = ("discover", path) if command == "discover" else ("gaps", SHOP_MAP, "--observed", path)
     fail_clearly(run_limited(*args, cwd=tmp_path, cpu=5), f"log.csv: is {kind}, not a regular file")
+
+
+# --- issue 13: the expat reader keeps every refusal and bound ---------------------------------
+
+LAUGHS = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+DTDS = {
+    "billion-laughs": f'<!DOCTYPE log [<!ENTITY l0 "lol">{LAUGHS}]>\n',
+    "external-entity": '<!DOCTYPE log [<!ENTITY boom SYSTEM "http://127.0.0.1:9/x">]>\n',
+    "external-dtd": '<!DOCTYPE log SYSTEM "http://127.0.0.1:9/xes.dtd">\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(DTDS))
+def test_entities_and_dtds_are_refused_where_they_start(tmp_path, name):
+    body = XES_BODY.replace("&boom;", "&l9;" if name == "billion-laughs" else "&boom;")
+    (tmp_path / "log.xes").write_text('<?xml version="1.0"?>\n' + DTDS[name] + body)
+    r = run_limited("discover", "log.xes", cwd=tmp_path, cpu=10)
+    fail_clearly(r, "log.xes:2:", "XES with a DOCTYPE is refused")
+    assert "lol" not in r.err
+
+
+@pytest.mark.parametrize(
+    ("inside", "message"),
+    [
+        ('<string key="k" value="v"/>' * 20_000, "an event with more than 10,000 elements"),
+        ("<a>" * 100 + "</a>" * 100, "XML nested deeper than 64 levels"),
+    ],
+    ids=["wide", "deep"],
+)
+def test_an_event_too_wide_or_too_deep_is_refused(tmp_path, inside, message):
+    text = XES_HEAD.decode() + f"<event>{inside}</event></trace></log>\n"
+    (tmp_path / "log.xes").write_text(text)
+    fail_clearly(run_limited("discover", "log.xes", cwd=tmp_path, cpu=10), "log.xes:", message)

@@ -172,7 +172,7 @@ def test_a_killed_event_log_write_keeps_the_old_file(tmp_path):
 
 
 def _discover(cli, out, *more):
-    return cli("discover", LOG, "-o", out, *more)
+    return cli("discover", LOG, "-o", out, "--goal", "buy", *more)
 
 
 def _init(cli, out, *more):

@@ -16,6 +16,12 @@ NAME_CHARS = 80
 """Characters of a name shown in the variant table; a longer name is cut with `…`."""
 
 
+def _lifecycles() -> tuple[str, ...]:
+    from journeyctl.eventlog.readers import LIFECYCLES
+
+    return LIFECYCLES
+
+
 @app.command()
 def discover(
     log: Path = typer.Argument(..., help="Event log: .csv, .parquet, .xes or .xes.gz."),
@@ -23,8 +29,10 @@ def discover(
         None, "--output", "-o", help="Write the draft map here (an existing file needs --force)."
     ),
     force: bool = options.force("the --output map"),
-    goal: str | None = typer.Option(
-        None, "--goal", help="Goal activity (default: the most frequent end activity)."
+    goal: list[str] | None = typer.Option(
+        None,
+        "--goal",
+        help="Goal activity (or its id) of the draft map; repeat for several. Needed with -o.",
     ),
     format: str = options.TEXT_OR_JSON,
     top: int = options.count(10, "--top", help="Variants shown in the text report."),
@@ -40,6 +48,12 @@ def discover(
         None, "--compare", help="Compare the log with this designed map."
     ),
     mapping: Path | None = options.MAPPING,
+    lifecycle: str = typer.Option(
+        "complete",
+        "--lifecycle",
+        click_type=options.Choice("lifecycle", _lifecycles),
+        help="When the log holds several lifecycle:transition values, keep these events.",
+    ),
 ) -> int:
     """Discover journeys in an event log; with -o, write them as a draft map."""
     from journeyctl.cli.errors import EXIT_OK
@@ -54,10 +68,13 @@ def discover(
     if output is not None:  # refused before the log is read
         check_writable(output, owned=True, force=force, inputs=inputs)
     columns = Columns(case, activity, timestamp, channel, screen, persona)
-    elog, found, draft = _read(log, columns, None if format == "json" else top, goal, output)
+    variants = None if format == "json" else top
+    elog, found, draft = _read(log, columns, variants, goal, output, lifecycle)
     overlay = _compare(elog, jmap, explicit) if jmap is not None else None
     for warning in elog.warnings:
         stderr().print(_text("warning: ", "bold yellow", printable(warning)))
+    if elog.lifecycle is not None:
+        stderr().print(_text("note: ", "bold", _lifecycle_note(elog.lifecycle)))
     _report(format, elog, found, top, overlay)
     if draft is not None:
         write_file(output, draft.text, owned=True, force=force, inputs=inputs)
@@ -78,7 +95,7 @@ def _check(mapping: Path | None, compare: Path | None):
     return load_map(compare)
 
 
-def _read(log: Path, columns, variants: int | None, goal: str | None, output: Path | None):
+def _read(log: Path, columns, variants, goal: list[str] | None, output: Path | None, lifecycle):
     """The log, its facts (with `variants` of them, None: all) and, with `output`, the draft
     map: read under a progress indicator."""
     from journeyctl.cli.progress import Progress
@@ -86,10 +103,21 @@ def _read(log: Path, columns, variants: int | None, goal: str | None, output: Pa
     from journeyctl.eventlog.readers import read_log
 
     with Progress(f"reading {log}"):
-        elog = read_log(log, columns)
+        elog = read_log(log, columns, lifecycle=lifecycle)
         found = facts(elog, variants=variants)
-        draft = draft_map(elog, found, goal) if output is not None else None
+        draft = draft_map(elog, found, goal or ()) if output is not None else None
     return elog, found, draft
+
+
+def _lifecycle_note(lc) -> str:
+    """What was kept of a log with several lifecycle values, for stderr."""
+    values = ", ".join(f"{printable(v)} {n:,}" for v, n in lc.values[:20])
+    kept = (
+        "kept every event"
+        if lc.kept == "all"
+        else f"kept the {lc.kept} events ({lc.left_out:,} others left out)"
+    )
+    return f"{lc.column} holds {values}: {kept}; choose with --lifecycle complete|start|all"
 
 
 def _compare(elog, jmap, explicit: dict[str, str | None] | None):
@@ -153,6 +181,8 @@ def _print_report(console, elog, found, top: int) -> None:
     if len(elog.offsets) > 1 or elog.offsets[0] not in ("", "Z", "+00", "+00:00"):
         offs = ", ".join(o or "none" for o in elog.offsets)
         console.print(Text(f"timestamp UTC offsets {offs}: normalised to UTC"))
+    elif elog.offsets == ("",):
+        console.print(Text("timestamps have no UTC offset: taken as UTC"))
     shown = min(top, found.variant_count)
     table = Table(title=f"Top {shown} of {found.variant_count:,} variants", title_justify="left")
     table.add_column("cases", justify="right")
@@ -181,18 +211,14 @@ def _short(name: str) -> str:
 def _print_draft(console, output: Path, draft) -> None:
     from rich.text import Text
 
+    goals = " or ".join(repr(printable(g)) for g in draft.goals)
+    after = f", what they did after it in {draft.after} touchpoint(s) of `after-goal`"
     console.print(
         Text.assemble(
             ("wrote ", "green"),
             str(output),
-            f": draft map, goal {printable(draft.goal)!r}, "
-            "all touchpoints in stage `unassigned` (see TODO)",
+            f": draft map, goal {goals}: {draft.converted:,} of {draft.cases:,} cases "
+            f"({draft.converted / draft.cases:.1%}) reach it{after if draft.after else ''}; "
+            "stages to do (see TODO)",
         )
     )
-    if draft.dropped_after_goal:
-        console.print(
-            Text(
-                f"note: {draft.dropped_after_goal:,} moves out of the goal are left out "
-                "(walks end at the goal); see them with --format json"
-            )
-        )

@@ -83,7 +83,8 @@ def check_size(path: Path, size: int, limit: int) -> None:
 
 class Bounded:
     """A binary stream of a log (gzip decompressed) that refuses to give more than `limit`
-    bytes; `mark`, when the XES reader sets it at each tag, bounds the bytes between two tags."""
+    bytes; once the XES reader sets `mark`, it follows the last `<` read, and the bytes after it
+    are bounded (no tag, attribute or text is longer than MAX_XML_ELEMENT)."""
 
     def __init__(self, raw: IO[bytes], path: Path, limit: int):
         self.raw, self.path, self.limit = raw, path, limit
@@ -95,7 +96,11 @@ class Bounded:
         self.count += len(data)
         if self.count > self.limit:
             raise too_large(self.path, self.limit)
-        if self.mark is not None and self.count - self.mark > MAX_XML_ELEMENT:
+        if self.mark is None:
+            return data
+        if (at := data.rfind(b"<")) >= 0:
+            self.mark = self.count - len(data) + at
+        if self.count - self.mark > MAX_XML_ELEMENT:
             raise InputError(
                 f"{self.path}: byte {self.mark:,}: more than {MAX_XML_ELEMENT:,} bytes without "
                 "an XML tag; an attribute or a text that large is no event log"

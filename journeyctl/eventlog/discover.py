@@ -5,24 +5,29 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from journeyctl.core.errors import RequestError
+from journeyctl.core.escape import listing
 from journeyctl.core.model import EXIT, SCREEN_CLASSES
 from journeyctl.eventlog import queries as q
 from journeyctl.eventlog.readers import EventLog
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 UNASSIGNED = "unassigned"
+AFTER_GOAL = "after-goal"
 UNKNOWN_CHANNEL = "unknown"
 
 TODO = """\
 # TODO: this is a DRAFT discovered from an event log by `journeyctl discover`; finish it by hand.
-# - Stages: every touchpoint is in the stage `unassigned`. Add your stages in journey order
-#   (e.g. awareness, consideration, purchase), set each touchpoint's `stage`, then delete
-#   `unassigned`.
-# - Weights are observed counts: `entry` = cases starting there, `next` = directly-follows
-#   counts, `exit` = cases ending there. The goal has no `next`: walks end at the goal.
+# - Stages: the touchpoints before the goal, and the goal, are in the stage `unassigned`. Add
+#   your stages in journey order (e.g. awareness, consideration, purchase), set each
+#   touchpoint's `stage`, then delete `unassigned`.
+# - Weights are observed counts, each case cut at its first goal arrival: `entry` = cases
+#   starting there, `next` = directly-follows counts before the cut, `exit` = cases ending
+#   there without reaching the goal; so the map's exact conversion is the share of cases that
+#   reached the goal. What cases did after it is in the stage `after-goal`: touchpoints of
+#   their own (id ending `-after`), reached by the goal's `next`, `exit` = cases ending there.
 # - Check `engagement` (the goal is `active`, the rest `passive`), channel types and teams.
 """
 
@@ -71,6 +76,19 @@ def to_json(log: EventLog, f: LogFacts) -> dict:
         "end": dict(f.ends),
         "variants": [{"activities": list(v), "count": n} for v, n in f.variants],
         "warnings": list(log.warnings),
+        "lifecycle": _lifecycle_json(log.lifecycle),
+    }
+
+
+def _lifecycle_json(lc) -> dict | None:
+    """The lifecycle values of the log and which were kept; None when it holds one or none."""
+    if lc is None:
+        return None
+    return {
+        "column": lc.column,
+        "values": dict(lc.values),
+        "kept": lc.kept,
+        "left_out": lc.left_out,
     }
 
 
@@ -102,36 +120,80 @@ def assign_ids(names: Iterable[str]) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class State:
+    """A touchpoint of the draft: an activity, on one channel when the activity is seen on
+    several (None: not split), before or after the case's first goal arrival."""
+
+    activity: str
+    channel: str | None
+    after: bool
+
+
+@dataclass
+class Tally:
+    """What the log shows of one state: visits, the sum of their positions in their cases,
+    cases starting there, and the moves out of it (to a state or `exit`)."""
+
+    visits: int = 0
+    positions: int = 0
+    entry: int = 0
+    moves: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Draft:
     """A discovered map as YAML text, with what the user should know about it."""
 
     text: str
-    goal: str
-    dropped_after_goal: int
+    goals: tuple[str, ...]
+    cases: int
+    converted: int
+    """Cases reaching a goal: the draft's exact conversion is converted / cases."""
+    after: int
+    """Touchpoints after the goal (stage `after-goal`)."""
 
 
-def draft_map(log: EventLog, f: LogFacts, goal: str | None = None, name: str = "") -> Draft:
+def draft_map(log: EventLog, f: LogFacts, goals: Iterable[str] = (), name: str = "") -> Draft:
     """Write the draft map for `log`: touchpoints from activities, weights from counts.
 
-    `goal` (an activity, or its id) defaults to the most frequent end activity.
+    Each case is cut at its first arrival at one of `goals` (activities, or their ids; at
+    least one, else RequestError listing the candidates): its moves before then weight the
+    touchpoints before the goal, its moves after it those of touchpoints of their own, in the
+    stage `after-goal`, reached by the goal's `next`. An activity seen on several channels has
+    a touchpoint per channel. Why the exact conversion of the draft is the share of cases
+    reaching a goal: each state's observed visits balance, in = out (the entries and moves into
+    it equal the moves out of it and the exits), so the visits per case solve the chain's
+    equation for expected visits v = e + vQ, whose solution is unique (every state can leave);
+    the chain's conversion, the expected number of moves into a goal state (each case makes at
+    most one before its cut), is then the observed count of such moves per case.
     """
     import yaml
 
     con = log.con
-    profile = q.activity_profile(con)
-    ids = assign_ids(a for a, _, _ in profile)
-    goal = _goal(goal, f.ends, ids)
+    ids = assign_ids(a for a, _, _ in q.activity_profile(con))
+    goals = _goals(list(goals), ids, con)
     channels = q.values_by_activity(con, "channel") if log.columns.channel else {}
+    split = {a for a, vs in channels.items() if len(vs) > 1}
+    tallies = tally(q.phase_moves(con, list(goals), bool(split)), split)
+    order = sorted(tallies, key=lambda s: _position(s, tallies[s]))
+    tp_ids = _state_ids(order, ids, split)
     screens = q.values_by_activity(con, "screen") if log.columns.screen else {}
     personas = q.distinct_values(con, "persona") if log.columns.persona else []
-    channel_ids = assign_ids(vs[0] for vs in channels.values())  # each activity's most frequent
+    channel_ids = assign_ids(v for vs in channels.values() for v in vs)
     screen_ids = assign_ids(v for vs in screens.values() for v in vs)
     persona_ids = assign_ids(p for p, _ in personas)
-    moves = _moves(profile, f, ids)
-    tp_channel = {a: channel_ids[channels[a][0]] if a in channels else UNKNOWN_CHANNEL for a in ids}
+    goal_states = [s for s in order if s.activity in goals and not s.after]
+    after = [s for s in order if s.after]
+
+    def channel_of(s: State) -> str:
+        if s.activity in split:
+            return channel_ids[s.channel] if s.channel else UNKNOWN_CHANNEL
+        return channel_ids[channels[s.activity][0]] if s.activity in channels else UNKNOWN_CHANNEL
+
+    tp_channel = {s: channel_of(s) for s in order}
     doc = {
         "journeyctl": 1,
-        "journey": _journey(log, f, ids, goal, name),
+        "journey": _journey(log, f, [tp_ids[s] for s in goal_states], goals, name),
         "stages": [
             {
                 "id": UNASSIGNED,
@@ -139,40 +201,87 @@ def draft_map(log: EventLog, f: LogFacts, goal: str | None = None, name: str = "
                 "description": "TODO: split into real stages (see the comment at the top).",
             }
         ],
-        "channels": _channels(channel_ids, tp_channel),
+        "channels": _channels(channel_ids, tp_channel.values()),
     }
+    doc["journey"]["entry"] = dict(
+        _by_count((tp_ids[s], tallies[s].entry) for s in order if tallies[s].entry)
+    )
+    if after:
+        doc["stages"].append(
+            {
+                "id": AFTER_GOAL,
+                "name": "After the goal",
+                "description": "What cases did after their first goal arrival (see the top).",
+            }
+        )
     if screen_ids:
         doc["screens"] = [_screen(screen_ids[v], v) for v in sorted(screen_ids)]
     if persona_ids:
         doc["personas"] = [{"id": persona_ids[p], "name": p} for p in sorted(persona_ids)]
     doc["touchpoints"] = [
         _touchpoint(
-            a,
-            ids[a],
-            tp_channel[a],
-            [screen_ids[v] for v in screens.get(a, [])],
-            {} if a == goal else dict(_by_count(moves[a].items())),
-            active=a == goal,
+            s,
+            tp_ids,
+            split,
+            tp_channel[s],
+            [screen_ids[v] for v in screens.get(s.activity, [])],
+            tallies[s].moves,
+            active=s.activity in goals,
         )
-        for a, _, _ in profile
+        for s in order
     ]
     body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
-    dropped = sum(moves[goal].values()) - moves[goal].get(EXIT, 0)
-    return Draft(TODO + _channel_note(f.summary) + body, goal, dropped)
+    converted = sum(tallies[s].visits for s in goal_states)
+    header = TODO + _channel_note(f.summary, split)
+    return Draft(header + body, goals, f.summary.cases, converted, len(after))
 
 
-def _moves(profile, f: LogFacts, ids: dict[str, str]) -> dict[str, dict[str, int]]:
-    """Activity to {next touchpoint id or `exit`: observed count}."""
-    moves: dict[str, dict[str, int]] = {a: {} for a, _, _ in profile}
-    for a, b, n in f.dfg:
-        moves[a][ids[b]] = n
-    for a, n in f.ends:
-        moves[a][EXIT] = n
-    return moves
+def tally(rows, split: set[str]) -> dict[State, Tally]:
+    """The rows of `queries.phase_moves` summed per state; channels kept for `split`
+    activities only."""
+
+    def state(activity: str, channel: str | None, after: bool) -> State:
+        return State(activity, channel if activity in split else None, after)
+
+    tallies: dict[State, Tally] = {}
+    for phase, start, a, ch, b, next_ch, n, positions in rows:
+        t = tallies.setdefault(state(a, ch, phase == 2), Tally())
+        t.visits += n
+        t.positions += positions
+        t.entry += n if start else 0
+        target = EXIT if b is None else state(b, next_ch, phase > 0)
+        t.moves[target] = t.moves.get(target, 0) + n
+    return tallies
 
 
-def _journey(log: EventLog, f: LogFacts, ids: dict[str, str], goal: str, name: str) -> dict:
-    """The draft's `journey`: named after `name` or the log file, entries weighted by starts."""
+def _position(s: State, t: Tally) -> tuple:
+    """Touchpoints in order: those before the goal and the goal, then those after it, each
+    part by mean position in the case."""
+    return (s.after, t.positions / t.visits, s.activity, s.channel or "")
+
+
+def _state_ids(order: list[State], ids: dict[str, str], split: set[str]) -> dict[State, str]:
+    """Each state's touchpoint id: the activity's, then (a split activity) its channel's slug
+    (`unknown` for events naming none) and (after the goal) `after`; a clash gets -2, -3."""
+    taken = {EXIT, *ids.values()}
+    out = {}
+    for s in order:
+        parts = [ids[s.activity]]
+        if s.activity in split:
+            parts.append(slug_key(s.channel) or "x" if s.channel else UNKNOWN_CHANNEL)
+        if s.after:
+            parts.append("after")
+        base = new = "-".join(parts)
+        k = 2
+        while len(parts) > 1 and new in taken:
+            new, k = f"{base}-{k}", k + 1
+        taken.add(new)
+        out[s] = new
+    return out
+
+
+def _journey(log: EventLog, f: LogFacts, goal_ids: list[str], goals, name: str) -> dict:
+    """The draft's `journey`: named after `name` or the log file (entries added after)."""
     s = f.summary
     stem = log.path.name.split(".")[0]
     return {
@@ -184,17 +293,16 @@ def _journey(log: EventLog, f: LogFacts, ids: dict[str, str], goal: str, name: s
         ),
         "kind": "linear",
         "goal": {
-            "touchpoints": [ids[goal]],
-            "description": f"Reaching {goal!r}.",
+            "touchpoints": goal_ids,
+            "description": "Reaching " + " or ".join(repr(g) for g in goals) + ".",
         },
-        "entry": {ids[a]: n for a, n in _by_count(f.starts)},
     }
 
 
-def _channels(channel_ids: dict[str, str], tp_channel: dict[str, str]) -> list[dict]:
+def _channels(channel_ids: dict[str, str], used: Iterable[str]) -> list[dict]:
     """The log's channels, plus `unknown` when some touchpoint's events name none."""
     out = [{"id": channel_ids[c], "name": c} for c in sorted(channel_ids)]
-    if UNKNOWN_CHANNEL in tp_channel.values() and UNKNOWN_CHANNEL not in channel_ids.values():
+    if UNKNOWN_CHANNEL in set(used) and UNKNOWN_CHANNEL not in channel_ids.values():
         out.append(
             {
                 "id": UNKNOWN_CHANNEL,
@@ -205,16 +313,21 @@ def _channels(channel_ids: dict[str, str], tp_channel: dict[str, str]) -> list[d
     return out
 
 
-def _channel_note(s: q.Summary) -> str:
-    """The header comment on how channels were picked (empty when the log has none)."""
+def _channel_note(s: q.Summary, split: set[str]) -> str:
+    """The header comment on channels (empty when the log has none)."""
     if not s.channels:
         return ""
     import textwrap
 
     listed = ", ".join(f"{c} ({n:,})" for c, n in s.channels)
+    how = (
+        f"{len(split)} activities seen on several channels have a touchpoint per channel (id "
+        "and name end in the channel); merge them if the channel does not matter. "
+        if split
+        else ""
+    )
     lines = textwrap.wrap(
-        "Channels: each touchpoint got its most frequent channel. The log's channels, "
-        f"by events: {listed}.",
+        f"Channels: {how}The log's channels, by events: {listed}.",
         width=96,
         initial_indent="# - ",
         subsequent_indent="#   ",
@@ -226,17 +339,26 @@ def _by_count(items: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
     return sorted(items, key=lambda kv: (-kv[1], kv[0]))
 
 
-def _goal(goal: str | None, ends: list[tuple[str, int]], ids: dict[str, str]) -> str:
-    if goal is None:
-        return _by_count(ends)[0][0]
+def _goals(asked: list[str], ids: dict[str, str], con) -> tuple[str, ...]:
+    """The goal activities named by `asked` (activities or their ids), in the order given."""
+    if not asked:
+        reach = q.reach_counts(con)
+        raise RequestError(
+            "a draft map needs its goal, what a customer's journey is for (the log cannot tell "
+            "an order from an abandonment): name it with --goal ACTIVITY, one --goal per goal; "
+            "activities by cases reaching them: " + listing([f"{a} ({n:,})" for a, n in reach])
+        )
     by_id = {v: k for k, v in ids.items()}
-    if goal in ids:
-        return goal
-    if goal in by_id:
-        return by_id[goal]
-    raise RequestError(
-        f"--goal {goal!r} is no activity of the log; activities: {', '.join(sorted(ids))}"
-    )
+    out: list[str] = []
+    for goal in asked:
+        activity = goal if goal in ids else by_id.get(goal)
+        if activity is None:
+            raise RequestError(
+                f"--goal {goal!r} is no activity of the log; activities: {listing(sorted(ids))}"
+            )
+        if activity not in out:
+            out.append(activity)
+    return tuple(out)
 
 
 def _screen(sid: str, name: str) -> dict:
@@ -246,14 +368,23 @@ def _screen(sid: str, name: str) -> dict:
     return item
 
 
-def _touchpoint(activity, tid, channel, screens, nxt, active) -> dict:
+def _touchpoint(s: State, tp_ids: dict[State, str], split, channel, screens, moves, active) -> dict:
+    tid = tp_ids[s]
+    name = s.activity
+    where = [s.channel or "no channel"] if s.activity in split else []
+    if s.after:
+        where.append("after the goal")
+    if where:
+        name = f"{s.activity} ({', '.join(where)})"
     tp = {"id": tid}
-    if activity != tid:
-        tp["name"] = activity
-    tp |= {"stage": UNASSIGNED, "channel": channel}
+    if name != tid:
+        tp["name"] = name
+    tp |= {"stage": AFTER_GOAL if s.after else UNASSIGNED, "channel": channel}
     if screens:
         tp["screens"] = screens
     tp["engagement"] = "active" if active else "passive"
-    if nxt:
-        tp["next"] = nxt
+    if moves:
+        tp["next"] = dict(
+            _by_count((EXIT if t == EXIT else tp_ids[t], n) for t, n in moves.items())
+        )
     return tp

@@ -2,15 +2,26 @@
 
 Log activities are aligned with touchpoints (a `--mapping` file first, then the same id, the
 same name or the same id after slugify); events of other activities are left out, so each case
-is compared as the sequence of its mapped events. Designed probabilities are the map's
-weights normalised (no persona). Simulated drop-off is the exact solver's per persona; for all
-cases, the personas of the segments mixed by their numbers of cases.
+is compared as the sequence of its mapped events.
+
+Each case's moves are compared with the chain of its segment's persona (the persona column's
+value naming a persona of the map; other cases with the map as-is), wherever they happen: the
+walks go on past the goal. In a cyclical journey a move to the renewal touchpoint after the
+last cycle ends a walk unseen, so out of a touchpoint with such a move the end of a case and
+that move are one outcome ("exit or renewal"). Every share is tested (`Test`): each move's
+count among the moves out of its source by an exact two-sided binomial test against the
+designed probability; a designed move nobody takes by the chance of no case taking it;
+drop-off per touchpoint by a binomial test of the cases ending there unconverted against the
+exact solver. The p-values of one comparison are adjusted together by Benjamini–Hochberg
+(`q_value`); a difference is significant at `q_value <= FDR`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+
+from scipy import stats
 
 from journeyctl.core.errors import RequestError
 from journeyctl.core.escape import listing, printable
@@ -19,10 +30,14 @@ from journeyctl.eventlog import queries as q
 from journeyctl.eventlog.discover import slug_key
 from journeyctl.eventlog.readers import EventLog
 
+FDR = 0.05
+"""The false discovery rate the comparison's tests are held to (Benjamini–Hochberg)."""
+
 
 @dataclass(frozen=True)
 class Move:
-    """A move out of `source` (None: the journey's entry) to `target` (a touchpoint or exit)."""
+    """A move out of `source` (None: the journey's entry) to `target` (a touchpoint or exit),
+    over all cases."""
 
     source: str | None
     target: str
@@ -30,10 +45,14 @@ class Move:
     observed_share: float
     """Share of the observed moves out of `source` (entries: of the cases)."""
     designed_weight: float | None
-    """The map's weight; None when the map has no such move."""
+    """The map's weight (the journey's or a persona's entry); None when the map has none."""
     designed_probability: float
+    """The map's weights normalised, no persona."""
     goal_end: bool = False
-    """A case ending at a goal touchpoint: by design even without an `exit` weight."""
+    """A case may end here by design even without an `exit` weight: at a goal, or out of a
+    touchpoint with a move to the renewal touchpoint (after the last cycle it ends the walk)."""
+    cases: int = 0
+    """Distinct cases taking the move."""
 
     @property
     def undesigned(self) -> bool:
@@ -42,6 +61,39 @@ class Move:
     @property
     def unobserved(self) -> bool:
         return self.observed == 0 and bool(self.designed_weight)
+
+
+@dataclass(frozen=True)
+class Test:
+    """One share of the log tested against the design.
+
+    `kind` is `move` (`subject` → `outcome` among the `total` moves out of `subject`; `subject`
+    None: the entries, of the cases; `outcome` `exit` out of a touchpoint with a move to the
+    renewal touchpoint is "exit or renewal"), `unobserved` (a designed move no case of any
+    segment takes: `total` moves out of its source, `designed` the chance of one move taking
+    it, averaged) or `drop-off` (`count` of `total` cases end at `subject` unconverted).
+    """
+
+    kind: str
+    segment: str | None
+    """The persona column's value (None: all cases, or the cases of no known persona)."""
+    persona: str | None
+    """The map's persona whose chain is the design (None: the map as-is)."""
+    subject: str | None
+    outcome: str
+    count: int
+    total: int
+    designed: float
+    p_value: float
+    q_value: float = 1.0
+
+    @property
+    def share(self) -> float:
+        return self.count / self.total if self.total else 0.0
+
+    @property
+    def significant(self) -> bool:
+        return self.q_value <= FDR
 
 
 @dataclass(frozen=True)
@@ -85,6 +137,8 @@ class Overlay:
     dwell: list[q.Dwell]
     """Per touchpoint (`activity` holds its id): time to the next mapped event."""
     dropoff: list[DropOff]
+    tests: list[Test]
+    """Every share tested, with its Benjamini–Hochberg q-value over all of them."""
 
     @property
     def undesigned(self) -> list[Move]:
@@ -111,6 +165,11 @@ class Overlay:
             "fit": [rounded(asdict(f) | {"share": f.share}) for f in self.fit],
             "dwell": [rounded(asdict(d)) for d in self.dwell],
             "dropoff": [rounded(asdict(d)) for d in self.dropoff],
+            "fdr": FDR,
+            "tests": [
+                rounded(asdict(t) | {"share": t.share, "significant": t.significant})
+                for t in self.tests
+            ],
         }
 
 
@@ -160,13 +219,23 @@ def compare_log(
             "write a --mapping file {activity name: touchpoint id}"
         )
     unmapped = q.project(con, mapping)
-    chain = persona_chain(jmap, None)
-    moves = _moves(con, jmap, chain)
+    rows = q.segment_moves(con)
+    personas = personas_of(jmap, {seg for seg, *_ in rows})
+    chains = {p: persona_chain(jmap, p) for p in {None, *personas.values()}}
+    open_ends = _open_ends(jmap)
+    moves = _moves(jmap, rows, chains[None], open_ends)
     designed = [(q.ENTRY if m.source is None else m.source, m.target) for m in moves]
-    designed = [d for d, m in zip(designed, moves, strict=True) if m.designed_weight]
-    outcomes = q.case_outcomes(con, designed, list(j.goal), j.kind == "linear")
-    personas = _personas(jmap, {seg for seg, *_ in outcomes})
-    exits = {p: solve(jmap, p).unconverted_exit_probability for p in {None, *personas.values()}}
+    designed = [d for d, m in zip(designed, moves, strict=True) if m.designed_weight or m.goal_end]
+    ends = [g for g in j.goal if not jmap.touchpoint[g].next]  # the map's walks end there
+    customers = {s for s, p in personas.items() if p is not None and chains[p].customer}
+    outcomes = [  # a customer's case starts converted
+        (seg, last, reached or seg in customers, fits, n)
+        for seg, last, reached, fits, n in q.case_outcomes(con, designed, list(j.goal), ends)
+    ]
+    exits = {
+        p: solve(jmap, p, chain=chains[p]).unconverted_exit_probability
+        for p in {None, *personas.values()}
+    }
     by_segment: dict[str | None, int] = defaultdict(int)
     for segment, *_, n in outcomes:
         by_segment[segment] += n
@@ -179,24 +248,38 @@ def compare_log(
     dropoff = _dropoff(outcomes, None, None, dict(mix))
     for segment in sorted(s for s in personas if personas[s] is not None):
         dropoff += _dropoff(outcomes, segment, personas[segment], exits[personas[segment]])
+    tests = _move_tests(rows, personas, chains, open_ends)
+    tests += _dropoff_tests(dropoff, by_segment, customers)
     dwell = q.dwell(con, "msteps")
-    return Overlay(jmap.name, cases, mapping, unmapped, moves, fit, dwell, dropoff)
+    return Overlay(jmap.name, cases, mapping, unmapped, moves, fit, dwell, dropoff, _bh(tests))
 
 
-def _moves(con, jmap: JourneyMap, chain) -> list[Move]:
-    observed: dict[tuple[str | None, str], int] = {}
-    for a, b, n in q.directly_follows(con, "msteps"):
-        observed[(a, b)] = n
-    for a, n in q.start_counts(con, "msteps"):
-        observed[(None, a)] = n
-    for a, n in q.end_counts(con, "msteps"):
-        observed[(a, EXIT)] = n
-    designed: dict[tuple[str | None, str], float] = {}
+def _open_ends(jmap: JourneyMap) -> dict[str, str]:
+    """Touchpoint to the renewal touchpoint it has a move to, in a cyclical journey: after the
+    last cycle walked that move ends the walk without visiting it (see docs/simulate.md)."""
+    j = jmap.journey
+    if j.kind != "cyclical" or not j.renewal:
+        return {}
+    return {t.id: j.renewal for t in jmap.touchpoints if any(m.target == j.renewal for m in t.next)}
+
+
+def _moves(jmap: JourneyMap, rows, chain, open_ends: dict[str, str]) -> list[Move]:
+    """Every move observed or designed, over all cases."""
+    observed: dict[tuple[str | None, str], int] = defaultdict(int)
+    taking: dict[tuple[str | None, str], int] = defaultdict(int)
+    for _, src, dst, n, c in rows:
+        key = (None if src == q.ENTRY else src, dst)
+        observed[key] += n
+        taking[key] += c  # a case is in one segment
+    designed: dict[tuple[str | None, str], float] = defaultdict(float)
     for m in jmap.journey.entry:
-        designed[(None, m.target)] = designed.get((None, m.target), 0.0) + m.weight
+        designed[(None, m.target)] += m.weight
+    for p in jmap.personas:  # a persona's own entry is designed too
+        for m in p.entry:
+            designed[(None, m.target)] += m.weight
     for tp in jmap.touchpoints:
         for m in tp.next:
-            designed[(tp.id, m.target)] = designed.get((tp.id, m.target), 0.0) + m.weight
+            designed[(tp.id, m.target)] += m.weight
     out_of: dict[str | None, int] = defaultdict(int)
     for (src, _), n in observed.items():
         out_of[src] += n
@@ -208,6 +291,7 @@ def _moves(con, jmap: JourneyMap, chain) -> list[Move]:
             return float(chain.start[chain.index[dst]])
         return float(chain.probability(src, dst))
 
+    ends = set(jmap.journey.goal) | set(open_ends)
     keys = sorted(set(observed) | set(designed), key=lambda k: (k[0] or "", k[0] is not None, k[1]))
     return [
         Move(
@@ -217,13 +301,103 @@ def _moves(con, jmap: JourneyMap, chain) -> list[Move]:
             observed.get((src, dst), 0) / out_of[src] if out_of[src] else 0.0,
             designed.get((src, dst)),
             probability(src, dst),
-            goal_end=dst == EXIT and src in jmap.journey.goal,
+            goal_end=dst == EXIT and src in ends,
+            cases=taking.get((src, dst), 0),
         )
         for src, dst in keys
     ]
 
 
-def _personas(jmap: JourneyMap, segments: set[str | None]) -> dict[str | None, str | None]:
+def _pvalue(count: int, total: int, p: float) -> float:
+    """Two-sided exact binomial test of `count` of `total` against probability `p`."""
+    if 0.0 < p < 1.0:
+        return float(stats.binomtest(count, total, p).pvalue)
+    return 1.0 if count == round(p * total) else 0.0
+
+
+def _move_tests(rows, personas, chains, open_ends: dict[str, str]) -> list[Test]:
+    """Per persona (None: cases of no known persona, against the map as-is) and source, each
+    designed move's count tested against the persona's chain; moves the chain lacks are left to
+    G701."""
+    counts: dict[str | None, dict[str | None, dict[str, int]]] = {}
+    for seg, src, dst, n, _ in rows:
+        who = personas.get(seg)
+        source = None if src == q.ENTRY else src
+        out = counts.setdefault(who, {}).setdefault(source, defaultdict(int))
+        out[EXIT if open_ends.get(source) == dst else dst] += n
+    tests = []
+    for who in sorted(counts, key=lambda p: (p is not None, p or "")):
+        chain = chains[who]
+        for source in sorted(counts[who], key=lambda s: (s is not None, s or "")):
+            seen = counts[who][source]
+            if source is None:
+                probs = {s: float(p) for s, p in zip(chain.states, chain.start, strict=True)}
+            else:
+                i = chain.index[source]
+                probs = {chain.states[k]: p for (r, k), p in chain.moves.items() if r == i}
+                probs[EXIT] = float(chain.exit[i])
+                if source in open_ends:
+                    probs[EXIT] += probs.pop(open_ends[source], 0.0)
+            probs = {k: p for k, p in probs.items() if p > 0}
+            total = sum(seen.get(k, 0) for k in probs)
+            if not total or len(probs) < 2:
+                continue
+            for target in sorted(probs):
+                k = seen.get(target, 0)
+                tests.append(
+                    Test(
+                        "move",
+                        who,
+                        who,
+                        source,
+                        target,
+                        k,
+                        total,
+                        probs[target],
+                        _pvalue(k, total, probs[target]),
+                    )
+                )
+    return tests
+
+
+def _dropoff_tests(dropoff: list[DropOff], cases: dict, customers: set) -> list[Test]:
+    """Each drop-off of each persona's segment (a customer's starts converted: none) tested
+    against the exact solver's; of all cases only when no segment names a persona (else they
+    would be tested twice)."""
+    tests = []
+    total = sum(cases.values())
+    personas = any(d.persona is not None for d in dropoff)
+    for d in dropoff:
+        if d.simulated is None or (d.segment is not None and d.persona is None):
+            continue
+        if d.segment in customers or (d.segment is None and personas):
+            continue
+        n = total if d.segment is None else cases.get(d.segment, 0)
+        tests.append(
+            Test(
+                "drop-off",
+                d.segment,
+                d.persona,
+                d.touchpoint,
+                EXIT,
+                d.cases,
+                n,
+                d.simulated,
+                _pvalue(d.cases, n, d.simulated),
+            )
+        )
+    return tests
+
+
+def _bh(tests: list[Test]) -> list[Test]:
+    """`tests` with their Benjamini–Hochberg q-values over all of them."""
+    if not tests:
+        return []
+    qs = stats.false_discovery_control([t.p_value for t in tests], method="bh")
+    return [replace(t, q_value=float(v)) for t, v in zip(tests, qs, strict=True)]
+
+
+def personas_of(jmap: JourneyMap, segments: set[str | None]) -> dict[str | None, str | None]:
     """Segment value to the map's persona id it names (by id, name or slugified id), or None."""
     by_name = {p.name: p.id for p in jmap.personas if p.name}
     by_slug = {slug_key(p.id): p.id for p in jmap.personas}

@@ -224,6 +224,47 @@ def values_by_activity(con, column: str, events: str = "events") -> dict[str, li
     return {a: list(v) for a, v in rows}
 
 
+def reach_counts(con, steps: str = "steps") -> list[tuple[str, int]]:
+    """(activity, cases with at least one event of it), most cases first, then by activity."""
+    return con.execute(
+        f"""SELECT activity, count(DISTINCT case_row)::BIGINT AS n FROM {steps}
+        GROUP BY activity ORDER BY n DESC, CAST(activity AS VARCHAR)"""
+    ).fetchall()
+
+
+def phase_moves(
+    con, goals: list[str], channels: bool, steps: str = "steps", events: str = "events"
+) -> list[tuple[int, bool, str, str | None, str | None, str | None, int, int]]:
+    """Every event's move, grouped: (phase, starts its case, activity, channel, next activity,
+    next channel, events, sum of their positions).
+
+    The phase is 0 before the case's first event of a `goals` activity, 1 at it, 2 after it. A
+    case's last event has no next activity. With `channels`, each event's channel (blank as
+    NULL) and its successor's, found by one sort of all steps by (case, position); else NULL.
+    """
+    channel, join, nxt = "CAST(NULL AS VARCHAR)", "", "CAST(NULL AS VARCHAR)"
+    if channels:
+        channel = "nullif(trim(CAST(e.channel AS VARCHAR)), '')"
+        join = f"JOIN {events} e ON e.rowid = s.row - 1"
+        nxt = "CASE WHEN lead(case_row) OVER o = case_row THEN lead(channel) OVER o END"
+    return con.execute(
+        f"""WITH g AS (
+            SELECT case_row, min(pos) AS goal_pos FROM {steps}
+            WHERE list_contains($goals, CAST(activity AS VARCHAR)) GROUP BY case_row),
+        s AS (
+            SELECT s.case_row, s.pos, CAST(s.activity AS VARCHAR) AS activity,
+                   CAST(s.next_activity AS VARCHAR) AS next_activity, {channel} AS channel,
+                   CASE WHEN g.goal_pos IS NULL OR s.pos < g.goal_pos THEN 0
+                        WHEN s.pos = g.goal_pos THEN 1 ELSE 2 END AS phase
+            FROM {steps} s LEFT JOIN g USING (case_row) {join}),
+        n AS (SELECT *, {nxt} AS next_channel FROM s WINDOW o AS (ORDER BY case_row, pos))
+        SELECT phase, pos = 1, activity, channel, next_activity, next_channel,
+               count(*)::BIGINT, sum(pos)::BIGINT
+        FROM n GROUP BY ALL ORDER BY ALL""",
+        {"goals": list(goals)},
+    ).fetchall()
+
+
 def distinct_values(con, column: str, events: str = "events") -> list[tuple[str, int]]:
     """Values of `column` with their number of cases, most cases first."""
     return con.execute(
@@ -276,25 +317,25 @@ def project(con, mapping: dict[str, str], steps: str = "msteps") -> list[tuple[s
 
 
 def case_outcomes(
-    con, designed: list[tuple[str, str]], goals: list[str], linear: bool, steps: str = "msteps"
+    con, designed: list[tuple[str, str]], goals: list[str], ends: list[str], steps: str = "msteps"
 ) -> list[tuple[str | None, str, bool, bool, int]]:
     """(segment, last touchpoint, reached a goal, follows the map, cases), grouped.
 
     A case's segment is the persona column of its first event (found in `events` by row). It
     follows the map when its first touchpoint is an entry and every move is in `designed`
     ((ENTRY, first) and (a, b), with b = `exit` for the case's end; a case may end at a goal);
-    a linear journey's case is judged up to its first goal. One join with `designed`, one
-    aggregate per case.
+    a case is judged up to its first arrival at one of `ends` (goals where the map's walks
+    end). One join with `designed`, one aggregate per case.
     """
     con.execute("CREATE OR REPLACE TEMP TABLE designed (source VARCHAR, target VARCHAR)")
     con.executemany("INSERT INTO designed VALUES (?, ?)", designed)
     con.execute("CREATE OR REPLACE TEMP TABLE goals (touchpoint VARCHAR)")
     con.executemany("INSERT INTO goals VALUES (?)", [(g,) for g in goals])
-    after_goal = "goal_pos IS NOT NULL AND bad_pos >= goal_pos" if linear else "FALSE"
     return con.execute(
         f"""WITH moves AS (
             SELECT s.case_row, s.pos, s.activity, s.next_activity,
                    g.touchpoint IS NOT NULL AS is_goal,
+                   list_contains($ends, s.activity::VARCHAR) AS is_end,
                    d.source IS NOT NULL OR (g.touchpoint IS NOT NULL AND s.next_activity IS NULL)
                        AS designed,
                    s.pos > 1 OR e.source IS NOT NULL AS entry_ok
@@ -307,10 +348,29 @@ def case_outcomes(
             SELECT case_row,
                    any_value(activity) FILTER (WHERE next_activity IS NULL) AS last,
                    min(pos) FILTER (WHERE is_goal) AS goal_pos,
+                   min(pos) FILTER (WHERE is_end) AS end_pos,
                    min(pos) FILTER (WHERE NOT designed) AS bad_pos,
                    bool_and(entry_ok) AS entry_ok
             FROM moves GROUP BY case_row)
         SELECT e.persona AS segment, last, goal_pos IS NOT NULL AS reached,
-               entry_ok AND (bad_pos IS NULL OR {after_goal}) AS follows, count(*)::BIGINT
-        FROM cases c JOIN events e ON e.rowid = c.case_row - 1 GROUP BY ALL ORDER BY ALL"""
+               entry_ok AND (bad_pos IS NULL OR bad_pos >= end_pos) AS follows,
+               count(*)::BIGINT
+        FROM cases c JOIN events e ON e.rowid = c.case_row - 1 GROUP BY ALL ORDER BY ALL""",
+        {"ends": list(ends)},
+    ).fetchall()
+
+
+def segment_moves(con, steps: str = "msteps") -> list[tuple[str | None, str, str, int, int]]:
+    """(segment, source, target, moves, cases) of every move: (ENTRY, first) for a case's
+    start, (a, b) for each step and (last, 'exit') for its end; `cases` counts the distinct
+    cases taking it. The segment is the persona column of the case's first event. Sorted."""
+    return con.execute(
+        f"""WITH moves AS (
+            SELECT case_row, activity AS source, coalesce(next_activity, 'exit') AS target
+            FROM {steps}
+            UNION ALL
+            SELECT case_row, '{ENTRY}', activity FROM {steps} WHERE pos = 1)
+        SELECT CAST(e.persona AS VARCHAR), source, target, count(*)::BIGINT,
+               count(DISTINCT case_row)::BIGINT
+        FROM moves m JOIN events e ON e.rowid = m.case_row - 1 GROUP BY ALL ORDER BY ALL"""
     ).fetchall()

@@ -17,7 +17,7 @@ from journeyctl.core.errors import InputError, RequestError
 from journeyctl.core.escape import listing, printable, sql_ident, sql_literal
 from journeyctl.core.files import check_readable
 from journeyctl.eventlog.bounded import check_size, connect, max_log_bytes
-from journeyctl.eventlog.xes import XES_TABLE, xes_to_table
+from journeyctl.eventlog.xes import XES_TABLE, xes_place, xes_to_table
 
 ROLES = ("case", "activity", "timestamp", "channel", "screen", "persona")
 REQUIRED = ("case", "activity", "timestamp")
@@ -31,6 +31,11 @@ CANDIDATES = {
 }
 """Column names tried, in order, for a role not named by an option: journeyctl's own
 `simulate --events` header, then the XES / pm4py names."""
+LIFECYCLE = "lifecycle:transition"
+"""The column (XES attribute) saying which moment of an activity an event is: start,
+complete, ..."""
+LIFECYCLES = ("complete", "start", "all")
+"""Which events of a log holding several lifecycle values are kept (`all`: every one)."""
 
 _OFFSET = """CASE
     WHEN length({t}) <= 10 THEN ''
@@ -65,14 +70,34 @@ class EventLog:
     columns: Columns
     warnings: list[str] = field(default_factory=list)
     offsets: tuple[str, ...] = ()
+    lifecycle: Lifecycle | None = None
+    """Set when the log holds several lifecycle values."""
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """The lifecycle values of a log that holds several, and which events were kept."""
+
+    column: str
+    values: tuple[tuple[str, int], ...]
+    """Each value (lower case) with its events, most first; events with none are always kept."""
+    kept: str
+    """A value of LIFECYCLES."""
+    left_out: int
 
 
 def read_log(
-    path: Path, columns: Columns = Columns(), con=None, max_bytes: int | None = None
+    path: Path,
+    columns: Columns = Columns(),
+    con=None,
+    max_bytes: int | None = None,
+    lifecycle: str = "complete",
 ) -> EventLog:
     """Load the log at `path` (by suffix: .csv[.gz], .parquet, .xes[.gz]) into DuckDB.
 
     At most `max_bytes` of log text are read, after decompression (default: `max_log_bytes()`).
+    When its `lifecycle:transition` column holds several values, only the events of
+    `lifecycle` are kept (`all`: every event).
     Raises InputError for unreadable files (missing, not a regular file, too large, not
     well-formed), missing columns, bad timestamps and empty logs.
     """
@@ -87,13 +112,14 @@ def read_log(
     try:
         if name.endswith((".xes", ".xes.gz")):
             available = xes_to_table(con, path, _wanted(columns), limit)
-            return _ingest(con, path, XES_TABLE, columns, available)
+            return _ingest(con, path, XES_TABLE, columns, lifecycle, available)
         if name.endswith((".parquet", ".pq")):
             check_size(path, size, limit)
-            return _ingest(con, path, f"read_parquet({sql_literal(str(path))})", columns)
+            source = f"read_parquet({sql_literal(str(path))})"
+            return _ingest(con, path, source, columns, lifecycle)
         if name.endswith((".csv", ".csv.gz", ".tsv", ".txt")):
             check_size(path, size, limit)
-            return _ingest(con, path, _csv_source(path), columns)
+            return _ingest(con, path, _csv_source(path), columns, lifecycle)
         raise RequestError(f"{path}: unknown log format; use .csv, .parquet, .xes or .xes.gz")
     except duckdb.Error as exc:
         raise InputError(f"{path}: cannot read: {printable(_first_line(exc))}") from None
@@ -103,15 +129,22 @@ def read_log(
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def _ingest(con, path: Path, source: str, columns: Columns, available=None) -> EventLog:
-    """Resolve the columns of `source`, load it as `events`, check it and build `steps`."""
+def _ingest(
+    con, path: Path, source: str, columns: Columns, lifecycle: str, available=None
+) -> EventLog:
+    """Resolve the columns of `source`, load it as `events`, check it, keep the `lifecycle`
+    events and build `steps`."""
     types = {}
     if available is None:
         types = dict(r[:2] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall())
         available = list(types)
     log = EventLog(con, path, _resolve(columns, available, path))
-    _load(con, source, log.columns, types.get(log.columns.timestamp, "VARCHAR"))
+    has_lifecycle = LIFECYCLE in available
+    _load(con, source, log.columns, types.get(log.columns.timestamp, "VARCHAR"), has_lifecycle)
     _check(log, source)
+    if has_lifecycle:
+        _keep_lifecycle(log, lifecycle)
+    _build_steps(log)
     return log
 
 
@@ -125,7 +158,7 @@ def _first_line(exc: Exception) -> str:
 
 def _wanted(columns: Columns) -> set[str]:
     named = {getattr(columns, r) for r in ROLES} - {None}
-    return named | {c for names in CANDIDATES.values() for c in names}
+    return named | {c for names in CANDIDATES.values() for c in names} | {LIFECYCLE}
 
 
 def _resolve(columns: Columns, available: list[str], path: Path) -> Columns:
@@ -156,7 +189,7 @@ MAX_CODES = 65_535
 row instead of 16); a column with more is held as text."""
 
 
-def _load(con, source: str, cols: Columns, ts_type: str) -> None:
+def _load(con, source: str, cols: Columns, ts_type: str, lifecycle: bool = False) -> None:
     """Create `events` from `source`: timestamps in UTC, repeated text as small codes.
 
     Text timestamps are parsed (their offset kept in `utc_offset`); typed ones are read as they
@@ -165,7 +198,8 @@ def _load(con, source: str, cols: Columns, ts_type: str) -> None:
     pass over `source` finds the distinct activities, channels, screens and personas, so that
     `events` holds each as an ENUM of its sorted values (sorted as text, so ORDER BY is
     unchanged) and stays small enough for memory. The file order is the table's `rowid` (DuckDB
-    keeps insertion order); `row` = rowid + 1.
+    keeps insertion order); `row` = rowid + 1. With `lifecycle`, the `lifecycle:transition`
+    column is kept too, in lower case, as `lifecycle`.
     """
 
     def text(role: str) -> str:
@@ -179,6 +213,8 @@ def _load(con, source: str, cols: Columns, ts_type: str) -> None:
     elif ts_type.startswith("TIMESTAMP") or ts_type == "DATE":
         ts, offset = f"CAST({sql_ident(cols.timestamp)} AS TIMESTAMP)", "''"
     exprs = {r: text(r) for r in ("activity", "channel", "screen", "persona") if getattr(cols, r)}
+    if lifecycle:
+        exprs["lifecycle"] = f"nullif(lower(trim(CAST({sql_ident(LIFECYCLE)} AS VARCHAR))), '')"
     kinds = _code_types(con, source, exprs)
 
     def coded(name: str, expr: str) -> str:
@@ -190,6 +226,7 @@ def _load(con, source: str, cols: Columns, ts_type: str) -> None:
                {ts} AS ts, {offset} AS utc_offset,
                {coded("channel", text("channel"))}, {coded("screen", text("screen"))},
                {coded("persona", text("persona"))}
+               {", " + coded("lifecycle", exprs["lifecycle"]) if lifecycle else ""}
         FROM {source}"""
     )
 
@@ -236,9 +273,15 @@ def _check(log: EventLog, source: str) -> None:
         (value,) = con.execute(
             f"SELECT CAST({sql_ident(column)} AS VARCHAR) FROM {source} LIMIT 1 OFFSET {bad_ts}"
         ).fetchone()
+        where = f"row {bad_ts + 1}"
+        if source == XES_TABLE:
+            where = xes_place(con, bad_ts + 1)
+        if not value:
+            raise InputError(
+                f"{path}: {where} has no timestamp (column {column!r}); every event needs one"
+            )
         raise InputError(
-            f"{path}: row {bad_ts + 1}: cannot read timestamp {(value or '')[:100]!r} (column "
-            f"{column!r}); "
+            f"{path}: {where}: cannot read timestamp {value[:100]!r} (column {column!r}); "
             "use ISO 8601, e.g. 2026-01-31T09:30:00+01:00"
         )
     log.offsets = tuple(
@@ -253,12 +296,46 @@ def _check(log: EventLog, source: str) -> None:
             f"mixed time zones: some timestamps have a UTC offset, others (first at row "
             f"{naive + 1}) have none and are taken as UTC"
         )
+
+
+def _keep_lifecycle(log: EventLog, kept: str) -> None:
+    """Keep the events of lifecycle value `kept` (and those with none) when the log holds
+    several values, else every event; drop the column. Rows are then numbered among the events
+    kept, so the out-of-order warning names the case only."""
+    con, path = log.con, log.path
+    values = con.execute(
+        """SELECT CAST(lifecycle AS VARCHAR) AS v, count(*)::BIGINT AS n FROM events
+        WHERE lifecycle IS NOT NULL GROUP BY ALL ORDER BY n DESC, v"""
+    ).fetchall()
+    if len(values) < 2:
+        con.execute("ALTER TABLE events DROP COLUMN lifecycle")
+        return
+    shown = listing([f"{v} ({n:,})" for v, n in values])
+    if kept != "all" and kept not in dict(values):
+        raise InputError(
+            f"{path}: no {kept!r} events (column {LIFECYCLE!r}: {shown}); "
+            "choose with --lifecycle complete|start|all"
+        )
+    left_out = 0 if kept == "all" else sum(n for v, n in values if v != kept)
+    log.lifecycle = Lifecycle(LIFECYCLE, tuple(values), kept, left_out)
+    keep = "TRUE"
+    if kept != "all":
+        keep = f"lifecycle IS NULL OR CAST(lifecycle AS VARCHAR) = {sql_literal(kept)}"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE events AS
+        SELECT * EXCLUDE (lifecycle) FROM events WHERE {keep} ORDER BY rowid"""
+    )
+
+
+def _build_steps(log: EventLog) -> None:
+    """Build `steps` and warn of cases whose events stand out of time order in the file."""
     from journeyctl.eventlog.queries import build_steps, out_of_order
 
-    build_steps(con)
-    late = out_of_order(con)
+    build_steps(log.con)
+    late = out_of_order(log.con)
     if late.cases:
+        where = "" if log.lifecycle and log.lifecycle.left_out else f" at row {late.row}"
         log.warnings.append(
             f"{late.cases} case(s) have events out of time order in the file, e.g. case "
-            f"{late.case!r} at row {late.row}; each case is sorted by timestamp"
+            f"{late.case!r}{where}; each case is sorted by timestamp"
         )

@@ -1,18 +1,19 @@
 """The log comparison (overlay) as gap records, for `journeyctl gaps MAP --observed LOG`.
 
-Family `observed`, codes G7xx. A difference between shares counts only when it is larger than
-both `MIN_DIFF` and 4 standard errors of the observed share, so sampling noise is no gap.
+Family `observed`, codes G7xx. A difference between shares is a gap only when the
+comparison's test finds it significant (Benjamini–Hochberg q-value at most
+`journeyctl.eventlog.overlay.FDR`, over every share of the comparison), so sampling noise is
+no gap.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from pathlib import Path
 
 from journeyctl.core.findings import Severity
 from journeyctl.core.model import EXIT, JourneyMap
-from journeyctl.eventlog.overlay import Move, Overlay, compare_log
+from journeyctl.eventlog.overlay import FDR, Move, Overlay, Test, compare_log
 from journeyctl.eventlog.readers import Columns, read_log
 from journeyctl.gaps.model import Evidence, Gap, GapType
 
@@ -34,9 +35,11 @@ UNOBSERVED = GapType(
     "unobserved-move",
     FAMILY,
     Severity.INFO,
-    """A move of the map that no case in the log takes.
+    """A move of the map that no case in the log takes, though the design sends enough of the
+    moves out of its touchpoint there to expect some.
 
-    Check that the move is really offered, or lower its weight.
+    Reported when a persona's test of the move (see G703) is significant. Check that the move
+    is really offered, or lower its weight.
     """,
 )
 SHARE = GapType(
@@ -44,11 +47,13 @@ SHARE = GapType(
     "move-share-differs",
     FAMILY,
     Severity.INFO,
-    """A move's observed share differs from its designed probability.
+    """A move's observed share differs significantly from its designed probability.
 
-    Reported only when the difference exceeds both 5 points and 4 standard errors of the
-    observed share, after 30 observed moves out of the touchpoint. Re-weight the move to about
-    its observed share, or find out why customers differ from the design.
+    Per persona (the log's persona column; cases of no known persona against the map as-is),
+    the move's count among the moves out of its touchpoint is tested against the persona's
+    probability by an exact two-sided binomial test, and the p-values of the whole comparison
+    are adjusted by Benjamini–Hochberg: a gap when the q-value is at most 0.05. Re-weight the
+    move to about its observed share, or find out why customers differ from the design.
     """,
 )
 OFF_MAP = GapType(
@@ -67,10 +72,12 @@ DROP_OFF = GapType(
     "observed-drop-off",
     FAMILY,
     Severity.WARNING,
-    """Real drop-off at a touchpoint differs from the simulated drop-off.
+    """Real drop-off at a touchpoint differs significantly from the simulated drop-off.
 
-    A warning when more customers leave than the map's walks do: find out why. Info when fewer
-    leave: check the touchpoint's `exit` weight.
+    The cases ending there unconverted are tested against the exact solver's share by a
+    binomial test (q-value at most 0.05, as G703). A warning when more customers leave than
+    the map's walks do: find out why. Info when fewer leave: check the touchpoint's `exit`
+    weight.
     """,
 )
 UNMAPPED = GapType(
@@ -86,10 +93,6 @@ UNMAPPED = GapType(
 )
 TYPES = (UNDESIGNED, UNOBSERVED, SHARE, OFF_MAP, DROP_OFF, UNMAPPED)
 
-MIN_DIFF = 0.05
-"""Smallest difference of shares reported (besides 4 standard errors)."""
-MIN_MOVES = 30
-"""Fewest observed moves out of a touchpoint before its shares are compared."""
 MOSTLY_OFF = 0.5
 """Share of a segment's cases following the map below which G704 is a warning."""
 
@@ -117,11 +120,6 @@ def observed_gaps(ov: Overlay, jmap: JourneyMap) -> list[Gap]:
     ]
 
 
-def _differs(observed: float, expected: float, n: int) -> bool:
-    se = math.sqrt(max(expected * (1 - expected), 1e-12) / n) if n else math.inf
-    return abs(observed - expected) > max(MIN_DIFF, 4 * se)
-
-
 def _where(jmap: JourneyMap, m: Move) -> Evidence:
     if m.source is None:
         j = jmap.journey
@@ -130,57 +128,78 @@ def _where(jmap: JourneyMap, m: Move) -> Evidence:
     return Evidence(tp.at(f"next:{m.target}"), f"`{m.source}` → `{m.target}`")
 
 
+def _times(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' if n != 1 else ''}"
+
+
+def _test_words(t: Test) -> str:
+    """The test behind a gap, in words."""
+    return f"binomial test q = {t.q_value:.2g}, under {FDR:g}"
+
+
 def _moves(ov: Overlay, jmap: JourneyMap) -> Iterator[Gap]:
-    out_of: dict[str | None, int] = {}
-    for m in ov.moves:
-        out_of[m.source] = out_of.get(m.source, 0) + m.observed
     goals = set(jmap.journey.goal) if jmap.journey.kind == "linear" else set()
-    for m in ov.moves:
+    moves = {(m.source, m.target): m for m in ov.moves}
+    for m in ov.undesigned:
         src = "the journey's entry" if m.source is None else f"`{m.source}`"
-        n = out_of[m.source]
-        touched = min(1.0, m.observed / ov.cases) if ov.cases else 0.0
-        figures = {"observed": m.observed, "observed_share": m.observed_share,
-                   "designed_probability": m.designed_probability}  # fmt: skip
-        where = {"touchpoints": tuple(t for t in (m.source, m.target) if t and t != EXIT),
-                 "evidence": (_where(jmap, m),), "figures": figures}  # fmt: skip
-        if m.undesigned:
-            after_goal = m.source in goals and not jmap.touchpoint[m.source].next
-            yield UNDESIGNED.gap(
-                f"the log moves from {src} to `{m.target}` {m.observed:,} "
-                f"time{'s' if m.observed != 1 else ''} "
-                f"({m.observed_share:.0%} of the moves out of it), a move the map lacks"
-                + (" (after the goal, where the map's walks end)" if after_goal else ""),
-                f"add `{m.target}` to the moves of {src} (weight ≈ {m.observed_share:.2f}), "
-                "or find out why customers go there",
-                severity=Severity.INFO if after_goal else None,
-                impact=touched,
-                **where,
-            )
-        elif m.unobserved:
+        after_goal = m.source in goals and not jmap.touchpoint[m.source].next
+        yield UNDESIGNED.gap(
+            f"the log moves from {src} to `{m.target}` {_times(m.observed, 'time')} in "
+            f"{_times(m.cases, 'case')} "
+            f"({m.observed_share:.0%} of the moves out of it), a move the map lacks"
+            + (" (after the goal, where the map's walks end)" if after_goal else ""),
+            f"add `{m.target}` to the moves of {src} (weight ≈ {m.observed_share:.2f}), "
+            "or find out why customers go there",
+            severity=Severity.INFO if after_goal else None,
+            impact=min(1.0, m.cases / ov.cases) if ov.cases else 0.0,
+            **_placed(
+                jmap,
+                m,
+                {"observed": m.observed, "cases": m.cases, "observed_share": m.observed_share},
+            ),
+        )
+    unobserved: set[tuple[str | None, str]] = set()
+    for t in sorted((t for t in ov.tests if t.kind == "move" and t.significant),
+                    key=lambda t: t.q_value):  # fmt: skip
+        m = moves[(t.subject, t.outcome)]
+        src = "the journey's entry" if t.subject is None else f"`{t.subject}`"
+        figures = {"observed": t.count, "moves_out": t.total, "observed_share": t.share,
+                   "designed_probability": t.designed, "p_value": t.p_value,
+                   "q_value": t.q_value}  # fmt: skip
+        reach = min(1.0, t.total / ov.cases) if ov.cases else 0.0
+        if m.observed == 0:
+            if (m.source, m.target) in unobserved:
+                continue
+            unobserved.add((m.source, m.target))
             yield UNOBSERVED.gap(
-                f"the map's move from {src} to `{m.target}` (p {m.designed_probability:.0%}) "
-                + (
-                    f"is never taken in {n:,} observed moves out of it"
-                    if n
-                    else f"is never taken: no case of the log reaches {src}"
-                ),
+                f"the map's move from {src} to `{t.outcome}` (p {t.designed:.0%}"
+                + (f" for `{t.persona}`" if t.persona else "")
+                + f") is never taken in {t.total:,} observed moves out of it ({_test_words(t)})",
                 "check the move is really offered, or lower its weight",
-                impact=m.designed_probability * min(1.0, n / ov.cases),
-                **where,
+                impact=t.designed * reach,
+                **_placed(jmap, m, figures),
             )
-        elif (
-            m.designed_weight
-            and n >= MIN_MOVES
-            and _differs(m.observed_share, m.designed_probability, n)
-        ):
-            yield SHARE.gap(
-                f"{m.observed_share:.0%} of the moves out of {src} go to `{m.target}` in the "
-                f"log; the map says {m.designed_probability:.0%}",
-                f"re-weight the move to about {m.observed_share:.2f} of {src}'s moves, "
-                "or find out why customers differ from the design",
-                impact=abs(m.observed_share - m.designed_probability) * min(1.0, n / ov.cases),
-                **where,
-            )
+            continue
+        renewal = t.outcome == EXIT and m.goal_end and t.subject not in jmap.journey.goal
+        yield SHARE.gap(
+            f"{t.share:.0%} of the moves out of {src} ({t.count:,} of {t.total:,}) go to "
+            f"`{t.outcome}`"
+            + (" or on to the renewal" if renewal else "")
+            + f" in the log; the map says {t.designed:.0%}"
+            + (f" for `{t.persona}`" if t.persona else "")
+            + f" ({_test_words(t)})",
+            f"re-weight the move to about {t.share:.2f} of {src}'s moves, "
+            "or find out why customers differ from the design",
+            persona=t.persona,
+            impact=abs(t.share - t.designed) * reach,
+            **_placed(jmap, m, figures),
+        )
+
+
+def _placed(jmap: JourneyMap, m: Move, figures: dict) -> dict:
+    """Where a move's gap points: its touchpoints, the map's line, its figures."""
+    return {"touchpoints": tuple(t for t in (m.source, m.target) if t and t != EXIT),
+            "evidence": (_where(jmap, m),), "figures": figures}  # fmt: skip
 
 
 def _fit(ov: Overlay) -> Iterator[Gap]:
@@ -200,29 +219,31 @@ def _fit(ov: Overlay) -> Iterator[Gap]:
 
 
 def _dropoff(ov: Overlay, jmap: JourneyMap) -> Iterator[Gap]:
-    cases = {f.segment: f.cases for f in ov.fit}
-    for d in ov.dropoff:
-        if d.simulated is None or (d.segment is not None and d.persona is None):
+    for t in ov.tests:
+        if t.kind != "drop-off" or not t.significant:
             continue
-        n = cases.get(d.segment, 0)
-        if not _differs(d.real, d.simulated, n):
-            continue
-        tp = jmap.touchpoint[d.touchpoint]
-        who = "cases" if d.segment is None else f"`{d.segment}` cases"
-        worse = d.real > d.simulated
+        tp = jmap.touchpoint[t.subject]
+        who = "cases" if t.segment is None else f"`{t.segment}` cases"
+        worse = t.share > t.designed
         yield DROP_OFF.gap(
-            f"{d.real:.0%} of {who} drop off at `{d.touchpoint}` in the log; "
-            f"the map's walks drop off there {d.simulated:.0%} of the time",
+            f"{t.share:.0%} of {who} drop off at `{tp.id}` in the log; "
+            f"the map's walks drop off there {t.designed:.0%} of the time ({_test_words(t)})",
             "find out why more customers leave here than designed"
             if worse
             else "fewer leave here than designed: check the map's `exit` weight",
             severity=None if worse else Severity.INFO,
-            persona=d.persona,
+            persona=t.persona,
             stage=tp.stage,
             touchpoints=(tp.id,),
             evidence=(Evidence(tp.at("next:exit"), f"`{tp.id}` → exit"),),
-            impact=abs(d.real - d.simulated),
-            figures={"real": d.real, "simulated": d.simulated, "cases": d.cases},
+            impact=abs(t.share - t.designed),
+            figures={
+                "real": t.share,
+                "simulated": t.designed,
+                "cases": t.count,
+                "p_value": t.p_value,
+                "q_value": t.q_value,
+            },
         )
 
 

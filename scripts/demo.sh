@@ -38,6 +38,8 @@ $JC simulate maps/treadmill.yaml --runs 20000 --seed 7 --events "$OUT/treadmill-
 $JC discover "$OUT/treadmill-events.csv" --goal order-online --top 5 -o "$OUT/treadmill-discovered.yaml" --force
 $JC gaps maps/treadmill.yaml --observed "$OUT/treadmill-events.csv" --format markdown \
   -o "$OUT/treadmill-observed-gaps.md"
+$JC calibrate maps/treadmill.yaml "$OUT/treadmill-events.csv" -f json \
+  -o "$OUT/treadmill-calibrated.yaml" --force > "$OUT/treadmill-calibration.json"
 
 echo "== what-if: the treadmill's levers, a scenario compared, the maps' budgets"
 $JC levers maps/treadmill.yaml --top 5

@@ -174,3 +174,18 @@ def test_fit_through_affinities_recovers_the_base_weights():
     assert np.all(low < base) and np.all(base < high)
     p, low, high = fit_row(np.array([[3.0, 1.0]]), np.ones((1, 2)))
     assert p == pytest.approx([3.5 / 5, 1.5 / 5])  # (n + ½) / (N + K/2)
+
+
+def test_a_draft_calibrated_from_its_own_log_counts_what_it_was_drawn_from(cli, tmp_path):
+    """A draft's weights are its log's counts (per channel, before and after the goal): the
+    calibration reads the log through the same routes, so each move's count is the draft's
+    weight and no move of the log is missing from the draft."""
+    log = DATA / "eventlog/receipt.csv"
+    draft = tmp_path / "draft.yaml"
+    goal = "T10 Determine necessity to stop indication"
+    assert cli("discover", log, "--goal", goal, "-o", draft).code == 0
+    result = cli("calibrate", draft, log, "-f", "json")
+    assert result.code == 0, result.err
+    fit = json.loads(result.out)
+    assert fit["undesigned"] == [] and fit["left_out"] == [] and fit["cases"] == 1434
+    assert fit["weights"] and all(w["count"] == w["old"] for w in fit["weights"])

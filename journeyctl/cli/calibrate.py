@@ -15,7 +15,9 @@ BOM = b"\xef\xbb\xbf"
 @app.command()
 def calibrate(
     map_path: Path = typer.Argument(..., metavar="MAP", help="The journey map file."),
-    log: Path = typer.Argument(..., help="Event log: .csv, .parquet, .xes or .xes.gz."),
+    log: Path = typer.Argument(
+        ..., metavar="LOG", help="Event log: .csv, .parquet, .xes or .xes.gz."
+    ),
     output: Path | None = typer.Option(
         None,
         "--output",

@@ -27,7 +27,7 @@ from journeyctl.core.escape import listing, printable
 from journeyctl.core.model import EXIT, JourneyMap, Persona, Transition
 from journeyctl.core.span import Span
 from journeyctl.eventlog import queries as q
-from journeyctl.eventlog.overlay import align, personas_of
+from journeyctl.eventlog.overlay import personas_of, project_log
 from journeyctl.eventlog.readers import EventLog
 
 PRIOR = 0.5
@@ -136,16 +136,16 @@ def calibrate(
     if j is None:
         raise RequestError("the map has no journey to calibrate")
     con = log.con
-    activities = [a for a, _, _ in q.activity_profile(con)]
-    mapping = align(activities, jmap, explicit)
-    unknown = [a for a in activities if a not in mapping and a not in (explicit or {})]
+    activities, mapping, routed = project_log(log, jmap, explicit)
+    covered = mapping.keys() | (explicit or {}).keys() | {r[0] for r in routed}
+    unknown = [a for a in activities if a not in covered]
     if unknown:
         raise RequestError(
             f"{log.path}: activities matching no touchpoint of the map: "
             f"{listing([printable(a) for a in unknown])}; map each in a --mapping file "
             "{activity: touchpoint id}, or to null to leave it out"
         )
-    left_out = q.project(con, mapping)
+    left_out = q.project(con, mapping, routes=routed, goals=list(j.goal))
     rows = [(segment, a, b, n) for segment, a, b, n, _ in q.segment_moves(con)]
     named = personas_of(jmap, {s for s, *_ in rows})
     counts: dict[tuple[str | None, str | None], dict[str | None, dict[str, int]]] = {}
@@ -269,7 +269,7 @@ def fit_row(counts: np.ndarray, factors: np.ndarray) -> tuple[np.ndarray, ...]:
     `factors` ((G, K): each group's observed moves and the factor its chain multiplies each base
     weight by). Equal factors within every group: the Dirichlet posterior exactly; otherwise the
     posterior mode and a Beta matched to its normal approximation."""
-    from scipy.stats import beta
+    from scipy.special import betaincinv  # scipy.stats's beta.ppf, without importing scipy.stats
 
     k = counts.shape[1]
     tail = (1 - LEVEL) / 2
@@ -284,7 +284,7 @@ def fit_row(counts: np.ndarray, factors: np.ndarray) -> tuple[np.ndarray, ...]:
         p, var = _mode(np.vstack([counts, np.full(k, PRIOR)]), np.vstack([factors, np.ones(k)]))
         nu = p * (1 - p) / var - 1
         a, b = p * nu, (1 - p) * nu
-    return p, beta.ppf(tail, a, b), beta.ppf(1 - tail, a, b)
+    return p, betaincinv(a, b, tail), betaincinv(a, b, 1 - tail)
 
 
 def _mode(counts: np.ndarray, factors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -17,6 +17,10 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 UNASSIGNED = "unassigned"
 AFTER_GOAL = "after-goal"
 UNKNOWN_CHANNEL = "unknown"
+AFTER = "after the goal"
+"""How a draft names the touchpoints of what cases did after the goal (`X (after the goal)`)."""
+NO_CHANNEL = "no channel"
+"""How a draft names the touchpoint of an activity's events naming no channel."""
 
 TODO = """\
 # TODO: this is a DRAFT discovered from an event log by `journeyctl discover`; finish it by hand.
@@ -371,9 +375,9 @@ def _screen(sid: str, name: str) -> dict:
 def _touchpoint(s: State, tp_ids: dict[State, str], split, channel, screens, moves, active) -> dict:
     tid = tp_ids[s]
     name = s.activity
-    where = [s.channel or "no channel"] if s.activity in split else []
+    where = [s.channel or NO_CHANNEL] if s.activity in split else []
     if s.after:
-        where.append("after the goal")
+        where.append(AFTER)
     if where:
         name = f"{s.activity} ({', '.join(where)})"
     tp = {"id": tid}

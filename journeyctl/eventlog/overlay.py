@@ -18,16 +18,17 @@ exact solver. The p-values of one comparison are adjusted together by Benjamini�
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 
-from scipy import stats
+import numpy as np
 
 from journeyctl.core.errors import RequestError
 from journeyctl.core.escape import listing, printable
 from journeyctl.core.model import EXIT, JourneyMap
 from journeyctl.eventlog import queries as q
-from journeyctl.eventlog.discover import slug_key
+from journeyctl.eventlog.discover import AFTER, NO_CHANNEL, slug_key
 from journeyctl.eventlog.readers import EventLog
 
 FDR = 0.05
@@ -124,6 +125,107 @@ class DropOff:
     simulated: float | None
 
 
+MIX_KINDS = ("channel", "screen")
+
+
+@dataclass(frozen=True)
+class Mix:
+    """Designed against observed channel (or screen) mix of one stage for one persona (None:
+    the cases of no known persona, against the map as-is).
+
+    Designed: the exact expected visits of the stage's touchpoints (`markov.exact.solve`)
+    summed by channel (screens: each touchpoint's visits split over its screens as the walks
+    draw them; touchpoints listing no screens left out). Observed: the events of the stage
+    by the log's channel (screen) column, a value naming a channel of the map (by id, name or
+    slug) counted as its id; blank values left out.
+    """
+
+    kind: str
+    """`channel` or `screen`."""
+    stage: str
+    persona: str | None
+    designed: dict[str, float]
+    """Share of the stage's visits per channel (screen) id, of the walks."""
+    observed: dict[str, int]
+    """Events per channel (screen) in the log."""
+    squares: dict[str, int]
+    """Per value, the sum over cases of y² (y: a case's events of the stage with the value)."""
+    products: dict[str, int]
+    """Per value, the sum over cases of y·n (n: a case's events of the stage)."""
+
+    @property
+    def events(self) -> int:
+        return sum(self.observed.values())
+
+    def share(self, value: str) -> float:
+        return self.observed.get(value, 0) / self.events if self.events else 0.0
+
+    def shares(self) -> dict[str, float]:
+        """The observed share of each value."""
+        return {v: self.share(v) for v in self.observed}
+
+    def p_value(self) -> float | None:
+        """Pearson's chi-square of the observed counts against the designed shares, divided by
+        the first-order Rao–Scott design effect (a case's events are not independent draws:
+        each observed share's variance over cases against a multinomial's, averaged with
+        weights 1 − share; at least 1), on k − 1 degrees of freedom; 0 when the log uses a
+        value the design gives none of the stage; None when there is nothing to test (no
+        events, or one designed value)."""
+        values = sorted(set(self.designed) | set(self.observed))
+        if any(self.observed.get(v) and not self.designed.get(v) for v in values):
+            return 0.0
+        values = [v for v in values if self.designed.get(v, 0.0) > 0]
+        n = self.events
+        if not n or len(values) < 2:
+            return None
+        counts, p = (np.array([d.get(v, 0) for v in values], float)
+                     for d in (self.observed, self.designed))  # fmt: skip
+        y2, yn = (np.array([d.get(v, 0) for v in values], float)
+                  for d in (self.squares, self.products))  # fmt: skip
+        p = p / p.sum()
+        chi2 = float(((counts - n * p) ** 2 / (n * p)).sum())
+        seen = counts / n
+        variance = y2 - 2 * seen * yn + seen**2 * yn.sum()  # Σ over cases of (y − p̂ n)²
+        inside = (seen > 0) & (seen < 1)  # a value no case varies in: effect 1
+        effect = np.ones_like(seen)
+        effect[inside] = variance[inside] / (n * seen[inside] * (1 - seen[inside]))
+        effect = float(((1 - seen) * effect).sum()) / (len(values) - 1)
+        from scipy import stats  # here: calibrate imports this module without the tests
+
+        return float(stats.chi2.sf(chi2 / max(1.0, effect), len(values) - 1))
+
+    def test(self) -> Test | None:
+        """The mix as one share of the comparison's tests: its p-value, named by the value
+        whose observed share differs most from the design."""
+        p = self.p_value()
+        if p is None:
+            return None
+        values = sorted(set(self.designed) | set(self.observed))
+        worst = max(values, key=lambda v: (abs(self.share(v) - self.designed.get(v, 0.0)), v))
+        return Test(
+            f"{self.kind}-mix",
+            self.persona,
+            self.persona,
+            self.stage,
+            worst,
+            self.observed.get(worst, 0),
+            self.events,
+            self.designed.get(worst, 0.0),
+            p,
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "stage": self.stage,
+            "persona": self.persona,
+            "events": self.events,
+            "designed": {k: round(v, 6) for k, v in sorted(self.designed.items())},
+            "observed": dict(sorted(self.observed.items())),
+            "observed_share": {k: round(v, 6) for k, v in sorted(self.shares().items())},
+        }
+
+
 @dataclass(frozen=True)
 class Overlay:
     """Everything the comparison found, sorted for deterministic output."""
@@ -139,6 +241,10 @@ class Overlay:
     dropoff: list[DropOff]
     tests: list[Test]
     """Every share tested, with its Benjamini–Hochberg q-value over all of them."""
+    routes: list[tuple] = field(default_factory=list)
+    """The routes by channel, screen and side of the goal (see `routes`), first match wins."""
+    mix: list[Mix] = field(default_factory=list)
+    """Designed against observed channel and screen mix, per stage and persona."""
 
     @property
     def undesigned(self) -> list[Move]:
@@ -165,6 +271,11 @@ class Overlay:
             "fit": [rounded(asdict(f) | {"share": f.share}) for f in self.fit],
             "dwell": [rounded(asdict(d)) for d in self.dwell],
             "dropoff": [rounded(asdict(d)) for d in self.dropoff],
+            "routes": [
+                dict(zip(("activity", "channel", "screen", "after", "touchpoint"), r, strict=True))
+                for r in self.routes
+            ],
+            "mix": [m.to_json() for m in self.mix],
             "fdr": FDR,
             "tests": [
                 rounded(asdict(t) | {"share": t.share, "significant": t.significant})
@@ -173,13 +284,14 @@ class Overlay:
         }
 
 
-def align(
-    activities: list[str], jmap: JourneyMap, explicit: dict[str, str | None] | None = None
-) -> dict[str, str]:
+def align(activities: list[str], jmap: JourneyMap, explicit: dict | None = None) -> dict[str, str]:
     """Activity to touchpoint id: `explicit` first, then the same id, the same name, the same
-    id after slugifying both (`Add to cart` matches `add-to-cart`)."""
+    id after slugifying both (`Add to cart` matches `add-to-cart`). An activity `explicit`
+    routes by channel (see `routes`) is left to its routes."""
     explicit = explicit or {}
-    bad = sorted(v for v in explicit.values() if v is not None and v not in jmap.touchpoint)
+    named = [v for v in explicit.values() if isinstance(v, str)]
+    named += [r[2] for v in explicit.values() if isinstance(v, tuple) for r in v if r[2]]
+    bad = sorted({v for v in named if v not in jmap.touchpoint})
     if bad:
         raise RequestError(
             f"the mapping names touchpoints the map lacks: {', '.join(bad)}; "
@@ -190,7 +302,7 @@ def align(
     out = {}
     for a in activities:
         if a in explicit:
-            tp = explicit[a]
+            tp = explicit[a] if isinstance(explicit[a], str) else None
         elif a in jmap.touchpoint:
             tp = a
         else:
@@ -198,6 +310,56 @@ def align(
         if tp is not None:
             out[a] = tp
     return out
+
+
+def project_log(
+    log: EventLog, jmap: JourneyMap, explicit: dict | None = None
+) -> tuple[list[str], dict[str, str], list[tuple]]:
+    """The log's activities, and how they become `jmap`'s touchpoints: by name (`align`) and,
+    where the mapping or a draft's own touchpoints ask for it, by channel (`routes`); for
+    `queries.project` to build the steps of touchpoints."""
+    activities = [a for a, _, _ in q.activity_profile(log.con)]
+    channels: dict[str, list[str]] = {a: [] for a in activities}
+    if log.columns.channel and any(_QUALIFIED.fullmatch(t.name or t.id) for t in jmap.touchpoints):
+        channels |= q.values_by_activity(log.con, "channel")  # a draft's touchpoints per channel
+    return activities, align(activities, jmap, explicit), routes(channels, jmap, explicit)
+
+
+def routes(
+    channels: dict[str, list[str]], jmap: JourneyMap, explicit: dict | None = None
+) -> list[tuple[str, str | None, str | None, bool, str | None]]:
+    """The routes of `queries.project` for the log's activities (`channels`: each activity to
+    the channels seen with it): `explicit`'s routes by channel and screen, in the file's order;
+    then, for activities `explicit` does not name, a draft's own touchpoints: `A (C)` takes the
+    events of activity A on channel C (`no channel`: events naming none), `A (after the goal)`
+    and `A (C, after the goal)` those after the case's first goal arrival."""
+    explicit = explicit or {}
+    out = [
+        (a, r[0], r[1], False, r[2])
+        for a, v in explicit.items()
+        if isinstance(v, tuple) and a in channels
+        for r in v
+    ]
+    drafted = []
+    for t in jmap.touchpoints:
+        m = _QUALIFIED.fullmatch(t.name or t.id)
+        if m is None or m["activity"] not in channels or m["activity"] in explicit:
+            continue
+        inside = m["inside"]
+        after = inside == AFTER or inside.endswith(", " + AFTER)
+        channel = inside.removesuffix(AFTER).removesuffix(", ") or None
+        if channel == NO_CHANNEL:
+            channel = ""
+        elif channel is not None and channel not in channels[m["activity"]]:
+            continue  # a name in brackets, not a channel of the log
+        if channel is not None or after:
+            key = (not after, m["activity"], channel or "", t.id)
+            drafted.append((key, (m["activity"], channel, None, after, t.id)))
+    # after the goal first, so that a channel's own touchpoint is the fallback after it
+    return out + [route for _, route in sorted(drafted)]
+
+
+_QUALIFIED = re.compile(r"(?P<activity>.+) \((?P<inside>[^()]+)\)")
 
 
 def compare_log(
@@ -211,14 +373,13 @@ def compare_log(
     j = jmap.journey
     if j is None:
         raise RequestError("the map has no journey to compare with")
-    activities = [a for a, _, _ in q.activity_profile(con)]
-    mapping = align(activities, jmap, explicit)
-    if not mapping:
+    _, mapping, routed = project_log(log, jmap, explicit)
+    if not mapping and not routed:
         raise RequestError(
             "no activity of the log matches a touchpoint of the map; "
             "write a --mapping file {activity name: touchpoint id}"
         )
-    unmapped = q.project(con, mapping)
+    unmapped = q.project(con, mapping, routes=routed, goals=list(j.goal))
     rows = q.segment_moves(con)
     personas = personas_of(jmap, {seg for seg, *_ in rows})
     chains = {p: persona_chain(jmap, p) for p in {None, *personas.values()}}
@@ -232,10 +393,8 @@ def compare_log(
         (seg, last, reached or seg in customers, fits, n)
         for seg, last, reached, fits, n in q.case_outcomes(con, designed, list(j.goal), ends)
     ]
-    exits = {
-        p: solve(jmap, p, chain=chains[p]).unconverted_exit_probability
-        for p in {None, *personas.values()}
-    }
+    exact = {p: solve(jmap, p, chain=chains[p]) for p in {None, *personas.values()}}
+    exits = {p: e.unconverted_exit_probability for p, e in exact.items()}
     by_segment: dict[str | None, int] = defaultdict(int)
     for segment, *_, n in outcomes:
         by_segment[segment] += n
@@ -250,8 +409,12 @@ def compare_log(
         dropoff += _dropoff(outcomes, segment, personas[segment], exits[personas[segment]])
     tests = _move_tests(rows, personas, chains, open_ends)
     tests += _dropoff_tests(dropoff, by_segment, customers)
+    mix = _mixes(log, jmap, personas, exact)
+    tests += [t for m in mix if (t := m.test()) is not None]
     dwell = q.dwell(con, "msteps")
-    return Overlay(jmap.name, cases, mapping, unmapped, moves, fit, dwell, dropoff, _bh(tests))
+    return Overlay(
+        jmap.name, cases, mapping, unmapped, moves, fit, dwell, dropoff, _bh(tests), routed, mix
+    )
 
 
 def _open_ends(jmap: JourneyMap) -> dict[str, str]:
@@ -261,6 +424,63 @@ def _open_ends(jmap: JourneyMap) -> dict[str, str]:
     if j.kind != "cyclical" or not j.renewal:
         return {}
     return {t.id: j.renewal for t in jmap.touchpoints if any(m.target == j.renewal for m in t.next)}
+
+
+def _mixes(log: EventLog, jmap: JourneyMap, personas, exact) -> list[Mix]:
+    """Designed against observed channel and screen mix of every stage, per persona, for the
+    columns the log has."""
+    from journeyctl.markov.montecarlo import _screen_matrix
+
+    out = []
+    for kind in MIX_KINDS:
+        if getattr(log.columns, kind) is None:
+            continue
+        tps = [t for t in jmap.touchpoints if kind == "channel" or t.screens]
+        if not tps:
+            continue
+        named = _naming(jmap.channels if kind == "channel" else jmap.screens)
+        seen: dict = defaultdict(lambda: [defaultdict(int), defaultdict(int), defaultdict(int)])
+        stage_of = {t.id: t.stage for t in tps}
+        for segment, stage, value, n, y2, yn in q.stage_mix(log.con, kind, stage_of):
+            sums = seen[(personas.get(segment), stage)]
+            for d, x in zip(sums, (n, y2, yn), strict=True):
+                d[named(value)] += x
+        for who in sorted({w for w, _ in seen}, key=lambda w: (w is not None, w or "")):
+            visits = exact[who].expected_visits
+            screens = _screen_matrix(jmap, who).toarray() if kind == "screen" else None
+            designed: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+            for i, t in enumerate(jmap.touchpoints):
+                v = visits.get(t.id, 0.0)
+                if kind == "channel":
+                    designed[t.stage][t.channel] += v
+                elif t.screens:
+                    split = screens[i, :-1] / screens[i, :-1].sum()
+                    for s, w in zip(jmap.screens, split, strict=True):
+                        if w:
+                            designed[t.stage][s.id] += v * w
+            for stage in [s.id for s in jmap.stages]:
+                if (who, stage) not in seen:
+                    continue
+                total = sum(designed[stage].values())
+                shares = {k: v / total for k, v in designed[stage].items() if v} if total else {}
+                counts, y2, yn = (dict(d) for d in seen[(who, stage)])
+                out.append(Mix(kind, stage, who, shares, counts, y2, yn))
+    return out
+
+
+def _naming(things):
+    """A log's value to the id of the channel (screen) among `things` it names, by id, name or
+    slug; else the value itself."""
+    ids = {x.id for x in things}
+    by_name = {x.name: x.id for x in things if x.name}
+    by_slug = {slug_key(x.id): x.id for x in things}
+
+    def named(value: str) -> str:
+        if value in ids:
+            return value
+        return by_name.get(value) or by_slug.get(slug_key(value), value)
+
+    return named
 
 
 def _moves(jmap: JourneyMap, rows, chain, open_ends: dict[str, str]) -> list[Move]:
@@ -310,6 +530,8 @@ def _moves(jmap: JourneyMap, rows, chain, open_ends: dict[str, str]) -> list[Mov
 
 def _pvalue(count: int, total: int, p: float) -> float:
     """Two-sided exact binomial test of `count` of `total` against probability `p`."""
+    from scipy import stats
+
     if 0.0 < p < 1.0:
         return float(stats.binomtest(count, total, p).pvalue)
     return 1.0 if count == round(p * total) else 0.0
@@ -391,6 +613,8 @@ def _dropoff_tests(dropoff: list[DropOff], cases: dict, customers: set) -> list[
 
 def _bh(tests: list[Test]) -> list[Test]:
     """`tests` with their Benjamini–Hochberg q-values over all of them."""
+    from scipy import stats
+
     if not tests:
         return []
     qs = stats.false_discovery_control([t.p_value for t in tests], method="bh")
@@ -456,6 +680,7 @@ def print_overlay(console, ov: Overlay, top: int = 10) -> None:
     _print_moves(console, ov, top)
     _print_fit(console, ov)
     _print_dropoff(console, ov)
+    _print_mix(console, ov)
 
 
 def _print_moves(console, ov: Overlay, top: int) -> None:
@@ -532,3 +757,40 @@ def _print_dropoff(console, ov: Overlay) -> None:
                 f"{w.p90_hours:.2f}" if w else "-",
             )
     console.print(t)
+
+
+def _print_mix(console, ov: Overlay) -> None:
+    """Designed against observed channel and screen mix per stage and persona, with the test's
+    q-value (significant ones marked)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    tests = {(t.kind, t.persona, t.subject): t for t in ov.tests if t.kind.endswith("-mix")}
+    for kind in MIX_KINDS:
+        mixes = [m for m in ov.mix if m.kind == kind]
+        if not mixes:
+            continue
+        t = Table(title=f"{kind.capitalize()} mix per stage: designed against observed",
+                  title_justify="left")  # fmt: skip
+        for col in ("stage", "persona", "events", "designed", "observed", "q"):
+            t.add_column(col, justify="right" if col in ("events", "q") else "left")
+        for m in mixes:
+            test = tests.get((f"{kind}-mix", m.persona, m.stage))
+            q_text = (
+                "-" if test is None else f"{test.q_value:.2g}" + (" *" if test.significant else "")
+            )
+            t.add_row(
+                Text(m.stage),
+                Text(m.persona or "-"),
+                f"{m.events:,}",
+                Text(listed_shares(m.designed)),
+                Text(listed_shares(m.shares())),
+                q_text,
+            )
+        console.print(t)
+
+
+def listed_shares(shares: dict[str, float]) -> str:
+    """`web 60%, app 40%`: most first."""
+    ordered = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{printable(k)} {v:.0%}" for k, v in ordered)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from journeyctl.core.escape import sql_literal
+
 STEPS_SQL = """
 CREATE OR REPLACE TEMP TABLE {steps} AS
 SELECT CAST(first_value(row) OVER w AS {int}) AS case_row, activity, ts,
@@ -281,22 +283,36 @@ ENTRY = " entry"
 """The source of a case's first move in `designed`: no touchpoint id can start with a space."""
 
 
-def project(con, mapping: dict[str, str], steps: str = "msteps") -> list[tuple[str, int]]:
+def project(
+    con, mapping: dict[str, str], steps: str = "msteps", routes=(), goals=()
+) -> list[tuple[str, int]]:
     """Build `steps` from the events whose activity `mapping` names, as touchpoint ids.
 
-    When every activity is mapped, the order of `steps` holds and its activities are only
-    renamed (a view: nothing copied); else the mapped events are ordered anew. Returns the
-    (activity, events) left out, most events first.
+    `routes` (activity, channel, screen, after, touchpoint), first match wins, come before
+    `mapping`: an event of the activity on `channel` ('': naming none; None: any) and `screen`
+    (None: any) goes to `touchpoint` (None: left out); a route with `after` applies only after
+    the case's first arrival at one of `goals` (found by the other routes and `mapping`).
+    Without routes, when every activity is mapped, the order of `steps` holds and its
+    activities are only renamed (a view: nothing copied); else the mapped events are ordered
+    anew. Returns the (activity, events) left out, most events first.
     """
-    con.execute("CREATE OR REPLACE TEMP TABLE tp_map (activity VARCHAR, touchpoint VARCHAR)")
+    con.execute(f"DROP VIEW IF EXISTS {steps}")
+    con.execute(f"DROP TABLE IF EXISTS {steps}")
+    if routes:
+        return _route(con, mapping, steps, routes, goals)
+    (kind,) = con.execute(  # joined on the events' codes, to codes of the touchpoint ids
+        """SELECT data_type FROM duckdb_columns()
+        WHERE table_name = 'events' AND column_name = 'activity'"""
+    ).fetchone()
+    ids = sorted(set(mapping.values()))
+    tp_kind = f"ENUM({', '.join(sql_literal(t) for t in ids)})" if ids else "VARCHAR"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE tp_map (activity {kind}, touchpoint {tp_kind})")
     if mapping:
         con.executemany("INSERT INTO tp_map VALUES (?, ?)", sorted(mapping.items()))
     left_out = con.execute(
         """SELECT activity, count(*)::BIGINT AS n FROM events
         WHERE activity NOT IN (SELECT activity FROM tp_map) GROUP BY ALL ORDER BY n DESC, 1"""
     ).fetchall()
-    con.execute(f"DROP VIEW IF EXISTS {steps}")
-    con.execute(f"DROP TABLE IF EXISTS {steps}")
     if left_out:
         con.execute(
             """CREATE OR REPLACE TEMP TABLE mapped AS
@@ -314,6 +330,50 @@ def project(con, mapping: dict[str, str], steps: str = "msteps") -> list[tuple[s
         )
         con.execute(f"DROP TABLE IF EXISTS {steps}_variants")
     return left_out
+
+
+def _route(con, mapping: dict[str, str], steps: str, routes, goals) -> list[tuple[str, int]]:
+    """`project` by routes: each event's touchpoint is the first route (then `mapping`) that
+    matches its activity, channel, screen and side of the case's first goal arrival."""
+    rows = [(i, *r) for i, r in enumerate(routes)]
+    rows += [(len(rows) + i, a, None, None, False, tp) for i, (a, tp) in enumerate(mapping.items())]
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE tp_route (rank INTEGER, activity VARCHAR,
+        channel VARCHAR, screen VARCHAR, after BOOLEAN, touchpoint VARCHAR)"""
+    )
+    con.executemany("INSERT INTO tp_route VALUES (?, ?, ?, ?, ?, ?)", rows)
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE routed AS
+        WITH ev AS (
+            SELECT s.case_row, s.pos, s.ts, s.row, CAST(s.activity AS VARCHAR) AS activity,
+                   coalesce(nullif(trim(CAST(e.channel AS VARCHAR)), ''), '') AS channel,
+                   CAST(e.screen AS VARCHAR) AS screen
+            FROM steps s JOIN events e ON e.rowid = s.row - 1),
+        hit AS (
+            SELECT ev.case_row, ev.pos, ev.ts, ev.row, ev.activity,
+                   arg_min({'t': r.touchpoint}, r.rank) FILTER (WHERE NOT r.after).t AS before,
+                   arg_min({'t': r.touchpoint}, r.rank).t AS later
+            FROM ev LEFT JOIN tp_route r ON r.activity = ev.activity
+                AND (r.channel IS NULL OR r.channel = ev.channel)
+                AND (r.screen IS NULL OR r.screen = ev.screen)
+            GROUP BY ALL),
+        cut AS (
+            SELECT case_row, min(pos) AS at FROM hit
+            WHERE list_contains($goals, before) GROUP BY case_row)
+        SELECT hit.case_row AS case_id, activity, ts, row,
+               CASE WHEN pos > cut.at THEN later ELSE before END AS touchpoint
+        FROM hit LEFT JOIN cut USING (case_row)""",
+        {"goals": list(goals)},
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE mapped AS
+        SELECT case_id, touchpoint AS activity, ts, row FROM routed WHERE touchpoint IS NOT NULL"""
+    )
+    build_steps(con, "mapped", steps, row="row")
+    return con.execute(
+        """SELECT activity, count(*)::BIGINT AS n FROM routed WHERE touchpoint IS NULL
+        GROUP BY ALL ORDER BY n DESC, 1"""
+    ).fetchall()
 
 
 def case_outcomes(
@@ -363,14 +423,47 @@ def case_outcomes(
 def segment_moves(con, steps: str = "msteps") -> list[tuple[str | None, str, str, int, int]]:
     """(segment, source, target, moves, cases) of every move: (ENTRY, first) for a case's
     start, (a, b) for each step and (last, 'exit') for its end; `cases` counts the distinct
-    cases taking it. The segment is the persona column of the case's first event. Sorted."""
+    cases taking it. The segment is the persona column of the case's first event. Sorted.
+    Moves are counted per case first, so that distinct cases are rows and a case's segment is
+    looked up once per distinct move it makes."""
     return con.execute(
-        f"""WITH moves AS (
-            SELECT case_row, activity AS source, coalesce(next_activity, 'exit') AS target
-            FROM {steps}
-            UNION ALL
-            SELECT case_row, '{ENTRY}', activity FROM {steps} WHERE pos = 1)
-        SELECT CAST(e.persona AS VARCHAR), source, target, count(*)::BIGINT,
-               count(DISTINCT case_row)::BIGINT
-        FROM moves m JOIN events e ON e.rowid = m.case_row - 1 GROUP BY ALL ORDER BY ALL"""
+        f"""WITH per_case AS (
+            SELECT case_row, activity, next_activity, count(*) AS n, bool_or(pos = 1) AS starts
+            FROM {steps} GROUP BY ALL),
+        seg AS (
+            SELECT e.persona, p.activity, p.next_activity, sum(n) AS n, count(*) AS cases,
+                   count(*) FILTER (WHERE starts) AS starts
+            FROM per_case p JOIN events e ON e.rowid = p.case_row - 1 GROUP BY ALL)
+        SELECT CAST(persona AS VARCHAR), CAST(activity AS VARCHAR),
+               coalesce(CAST(next_activity AS VARCHAR), 'exit'), n::BIGINT, cases::BIGINT
+        FROM seg
+        UNION ALL
+        SELECT CAST(persona AS VARCHAR), '{ENTRY}', CAST(activity AS VARCHAR),
+               sum(starts)::BIGINT, sum(starts)::BIGINT
+        FROM seg WHERE starts > 0 GROUP BY ALL
+        ORDER BY ALL"""
+    ).fetchall()
+
+
+def stage_mix(
+    con, column: str, stage_of: dict[str, str], steps: str = "msteps", events: str = "events"
+) -> list[tuple[str | None, str, str, int, int, int]]:
+    """(segment, stage, value, events, sum of y², sum of y·n) of `column` (channel or screen)
+    over the events of the touchpoints `stage_of` names, per stage: y is a case's events of the
+    stage with the value, n its events of the stage with any (blank values left out); the sums
+    run over the cases, whose segment is the persona column of their first event. Sorted."""
+    con.execute("CREATE OR REPLACE TEMP TABLE tp_stage (touchpoint VARCHAR, stage VARCHAR)")
+    con.executemany("INSERT INTO tp_stage VALUES (?, ?)", sorted(stage_of.items()))
+    return con.execute(
+        f"""WITH y AS (
+            SELECT s.case_row, t.stage, nullif(trim(CAST(e.{column} AS VARCHAR)), '') AS value,
+                   count(*)::BIGINT AS y
+            FROM {steps} s JOIN tp_stage t ON t.touchpoint = s.activity
+            JOIN {events} e ON e.rowid = s.row - 1
+            GROUP BY ALL HAVING value IS NOT NULL),
+        n AS (SELECT case_row, stage, sum(y) AS n FROM y GROUP BY ALL)
+        SELECT CAST(p.persona AS VARCHAR), y.stage, y.value, sum(y)::BIGINT,
+               sum(y * y)::BIGINT, sum(y * n)::BIGINT
+        FROM y JOIN n USING (case_row, stage) JOIN {events} p ON p.rowid = y.case_row - 1
+        GROUP BY ALL ORDER BY ALL"""
     ).fetchall()

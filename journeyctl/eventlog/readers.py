@@ -140,8 +140,10 @@ def _ingest(
         available = list(types)
     log = EventLog(con, path, _resolve(columns, available, path))
     has_lifecycle = LIFECYCLE in available
-    _load(con, source, log.columns, types.get(log.columns.timestamp, "VARCHAR"), has_lifecycle)
-    _check(log, source)
+    log.offsets, offset = _load(
+        con, source, log.columns, types.get(log.columns.timestamp, "VARCHAR"), has_lifecycle
+    )
+    _check(log, source, offset)
     if has_lifecycle:
         _keep_lifecycle(log, lifecycle)
     _build_steps(log)
@@ -189,17 +191,21 @@ MAX_CODES = 65_535
 row instead of 16); a column with more is held as text."""
 
 
-def _load(con, source: str, cols: Columns, ts_type: str, lifecycle: bool = False) -> None:
-    """Create `events` from `source`: timestamps in UTC, repeated text as small codes.
+def _load(
+    con, source: str, cols: Columns, ts_type: str, lifecycle: bool = False
+) -> tuple[tuple[str, ...], str]:
+    """Create `events` from `source`: timestamps in UTC, repeated text as small codes; returns
+    the log's UTC offsets, sorted, and the SQL of a row's offset (`_check` looks for the first
+    row with none).
 
-    Text timestamps are parsed (their offset kept in `utc_offset`); typed ones are read as they
-    are: an instant (TIMESTAMP WITH TIME ZONE) as offset `Z`, a naive TIMESTAMP or DATE as UTC
-    with no offset, like text without one (`_check` reads `utc_offset`, then drops it). A first
-    pass over `source` finds the distinct activities, channels, screens and personas, so that
-    `events` holds each as an ENUM of its sorted values (sorted as text, so ORDER BY is
-    unchanged) and stays small enough for memory. The file order is the table's `rowid` (DuckDB
-    keeps insertion order); `row` = rowid + 1. With `lifecycle`, the `lifecycle:transition`
-    column is kept too, in lower case, as `lifecycle`.
+    Text timestamps are parsed; typed ones are read as they are: an instant (TIMESTAMP WITH
+    TIME ZONE) as offset `Z`, a naive TIMESTAMP or DATE as UTC with no offset, like text without
+    one. A first pass over `source` finds the distinct activities, channels, screens, personas
+    and UTC offsets, so that `events` holds each text as an ENUM of its sorted values (sorted as
+    text, so ORDER BY is unchanged) and stays small enough for memory, and holds no offsets.
+    The file order is the table's `rowid` (DuckDB keeps insertion order); `row` = rowid + 1.
+    With `lifecycle`, the `lifecycle:transition` column is kept too, in lower case, as
+    `lifecycle`.
     """
 
     def text(role: str) -> str:
@@ -215,7 +221,12 @@ def _load(con, source: str, cols: Columns, ts_type: str, lifecycle: bool = False
     exprs = {r: text(r) for r in ("activity", "channel", "screen", "persona") if getattr(cols, r)}
     if lifecycle:
         exprs["lifecycle"] = f"nullif(lower(trim(CAST({sql_ident(LIFECYCLE)} AS VARCHAR))), '')"
-    kinds = _code_types(con, source, exprs)
+    values = _distinct(con, source, exprs, {"utc_offset": offset})
+    kinds = {
+        name: f"ENUM({', '.join(sql_literal(v) for v in vs)})"
+        for name, vs in values.items()
+        if name in exprs and vs
+    }
 
     def coded(name: str, expr: str) -> str:
         return f"CAST({expr} AS {kinds[name]}) AS {name}" if name in kinds else f"{expr} AS {name}"
@@ -223,42 +234,39 @@ def _load(con, source: str, cols: Columns, ts_type: str, lifecycle: bool = False
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE events AS
         SELECT {text("case")} AS case_id, {coded("activity", text("activity"))},
-               {ts} AS ts, {offset} AS utc_offset,
+               {ts} AS ts,
                {coded("channel", text("channel"))}, {coded("screen", text("screen"))},
                {coded("persona", text("persona"))}
                {", " + coded("lifecycle", exprs["lifecycle"]) if lifecycle else ""}
         FROM {source}"""
     )
+    return tuple(values["utc_offset"]), offset
 
 
-def _code_types(con, source: str, exprs: dict[str, str]) -> dict[str, str]:
-    """Name to `ENUM(sorted distinct values)` for each of `exprs` over `source` with at most
-    MAX_CODES values (none: no type), in one pass: the distinct combinations first (one hash
-    table, few rows), then each column's values among them."""
-    names = list(exprs)
+def _distinct(con, source: str, coded: dict[str, str], every: dict[str, str]) -> dict[str, list]:
+    """Name to the sorted distinct non-NULL values over `source` of each expression of `coded`
+    (none when more than MAX_CODES) and of `every`, in one pass: the distinct combinations
+    first (one hash table, few rows), then each column's values among them."""
+    names = [*coded, *every]
+    values = {n: f"list_sort(list(DISTINCT {n}) FILTER (WHERE {n} IS NOT NULL))" for n in names}
     lists = ", ".join(
-        f"CASE WHEN count(DISTINCT {n}) BETWEEN 1 AND {MAX_CODES} "
-        f"THEN list_sort(list(DISTINCT {n})) END"
-        for n in names
+        [f"CASE WHEN count(DISTINCT {n}) <= {MAX_CODES} THEN {values[n]} END" for n in coded]
+        + [values[n] for n in every]
     )
-    combos = ", ".join(f"{e} AS {n}" for n, e in exprs.items())
+    combos = ", ".join(f"{e} AS {n}" for n, e in (coded | every).items())
     found = con.execute(f"SELECT {lists} FROM (SELECT DISTINCT {combos} FROM {source})").fetchone()
-    return {
-        name: f"ENUM({', '.join(sql_literal(v) for v in values)})"
-        for name, values in zip(names, found, strict=True)
-        if values
-    }
+    return {name: vs or [] for name, vs in zip(names, found, strict=True)}
 
 
-def _check(log: EventLog, source: str) -> None:
-    """Refuse empty logs and rows without case, activity or a readable timestamp; warn."""
+def _check(log: EventLog, source: str, offset: str) -> None:
+    """Refuse empty logs and rows without case, activity or a readable timestamp; warn of
+    mixed time zones (the first row with no offset found in `source` by `offset`, its SQL)."""
     con, path = log.con, log.path
-    n, no_case, no_activity, bad_ts, naive = con.execute(
+    n, no_case, no_activity, bad_ts = con.execute(
         """SELECT count(*),
                min(rowid) FILTER (WHERE case_id IS NULL OR case_id = ''),
                min(rowid) FILTER (WHERE activity IS NULL OR activity = ''),
-               min(rowid) FILTER (WHERE ts IS NULL),
-               min(rowid) FILTER (WHERE utc_offset = '')
+               min(rowid) FILTER (WHERE ts IS NULL)
         FROM events"""
     ).fetchone()
     if n == 0:
@@ -284,14 +292,11 @@ def _check(log: EventLog, source: str) -> None:
             f"{path}: {where}: cannot read timestamp {value[:100]!r} (column {column!r}); "
             "use ISO 8601, e.g. 2026-01-31T09:30:00+01:00"
         )
-    log.offsets = tuple(
-        o
-        for (o,) in con.execute(
-            "SELECT DISTINCT utc_offset FROM events ORDER BY utc_offset"
-        ).fetchall()
-    )
-    con.execute("ALTER TABLE events DROP COLUMN utc_offset")  # read: free its memory
-    if naive is not None and len(log.offsets) > 1:
+    if "" in log.offsets and len(log.offsets) > 1:
+        (naive,) = con.execute(  # rows numbered as read: the file's order
+            f"""SELECT min(i) FROM (SELECT row_number() OVER () - 1 AS i, {offset} AS o
+            FROM {source}) WHERE o = ''"""
+        ).fetchone()
         log.warnings.append(
             f"mixed time zones: some timestamps have a UTC offset, others (first at row "
             f"{naive + 1}) have none and are taken as UTC"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from journeyctl.core.findings import Severity
 from journeyctl.core.model import EXIT, JourneyMap
-from journeyctl.eventlog.overlay import FDR, Move, Overlay, Test, compare_log
+from journeyctl.eventlog.overlay import FDR, Move, Overlay, Test, compare_log, listed_shares
 from journeyctl.eventlog.readers import Columns, read_log
 from journeyctl.gaps.model import Evidence, Gap, GapType
 
@@ -91,7 +91,23 @@ UNMAPPED = GapType(
     `--mapping`.
     """,
 )
-TYPES = (UNDESIGNED, UNOBSERVED, SHARE, OFF_MAP, DROP_OFF, UNMAPPED)
+MIX = GapType(
+    "G707",
+    "channel-mix-differs",
+    FAMILY,
+    Severity.INFO,
+    """A stage's observed channel (or screen) mix differs significantly from the design.
+
+    Per stage and persona, the log's events of the stage by channel (screen) are compared with
+    the mix the map's walks make: the exact expected visits of its touchpoints summed by
+    channel (screens: split over each touchpoint's screens as the walks draw them). The test is
+    Pearson's chi-square divided by the Rao–Scott design effect (a case's events are not
+    independent), in the same Benjamini–Hochberg family as the move tests (q-value at most
+    0.05); a channel the design gives none of the stage is a gap on its own. Check the
+    touchpoints' channels (screens) and weights, or find out why customers use other ones.
+    """,
+)
+TYPES = (UNDESIGNED, UNOBSERVED, SHARE, OFF_MAP, DROP_OFF, UNMAPPED, MIX)
 
 MOSTLY_OFF = 0.5
 """Share of a segment's cases following the map below which G704 is a warning."""
@@ -117,6 +133,7 @@ def observed_gaps(ov: Overlay, jmap: JourneyMap) -> list[Gap]:
         *_fit(ov),
         *_dropoff(ov, jmap),
         *_unmapped(ov, jmap),
+        *_mix(ov, jmap),
     ]
 
 
@@ -134,7 +151,8 @@ def _times(n: int, word: str) -> str:
 
 def _test_words(t: Test) -> str:
     """The test behind a gap, in words."""
-    return f"binomial test q = {t.q_value:.2g}, under {FDR:g}"
+    test = "chi-square test (Rao–Scott)" if t.kind.endswith("-mix") else "binomial test"
+    return f"{test} q = {t.q_value:.2g}, under {FDR:g}"
 
 
 def _moves(ov: Overlay, jmap: JourneyMap) -> Iterator[Gap]:
@@ -257,4 +275,33 @@ def _unmapped(ov: Overlay, jmap: JourneyMap) -> Iterator[Gap]:
             evidence=(Evidence(jmap.journey.span, f"no touchpoint for {activity!r}"),),
             impact=min(1.0, n / total) if total else 0.0,
             figures={"events": n},
+        )
+
+
+def _mix(ov: Overlay, jmap: JourneyMap) -> Iterator[Gap]:
+    mixes = {(f"{m.kind}-mix", m.persona, m.stage): m for m in ov.mix}
+    for t in ov.tests:
+        if not t.kind.endswith("-mix") or not t.significant:
+            continue
+        m = mixes[(t.kind, t.persona, t.subject)]
+        stage = jmap.stage[t.subject]
+        kinds = f"{m.kind}s"
+        who = "" if t.persona is None else f" of `{t.persona}`"
+        values = sorted(set(m.designed) | set(m.observed))
+        figures = {"events": m.events, "p_value": t.p_value, "q_value": t.q_value}
+        for v in values:
+            figures[f"designed:{v}"] = m.designed.get(v, 0.0)
+            figures[f"observed:{v}"] = m.share(v)
+        spread = sum(abs(m.share(v) - m.designed.get(v, 0.0)) for v in values) / 2
+        yield MIX.gap(
+            f"the {m.kind} mix of stage `{stage.id}`{who} differs from the design: "
+            f"{listed_shares(m.shares())} of {m.events:,} events in the log, "
+            f"the map's walks {listed_shares(m.designed)} ({_test_words(t)})",
+            f"check the {kinds} and weights of the stage's touchpoints, "
+            f"or find out why customers use other {kinds}",
+            persona=t.persona,
+            stage=stage.id,
+            evidence=(Evidence(stage.span, f"stage `{stage.id}`"),),
+            impact=spread,
+            figures=figures,
         )

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from journeyctl.budgets.config import CONVERSION, GAPS
 from journeyctl.budgets.evaluate import Figure
+from journeyctl.core.rounding import rounded
 from journeyctl.lint.engine import LintReport
 
 
@@ -69,10 +70,6 @@ def write_text(figures: Sequence[Figure], report: LintReport, console: Console) 
     console.print(Text(verdict(figures), style="bold red" if report.findings else "bold green"))
 
 
-def _rounded(x: float | None) -> float | None:
-    return None if x is None else round(x, 6)
-
-
 def write_json(figures: Sequence[Figure], report: LintReport, out: TextIO) -> None:
     """`{"version", "files", "budgets": [...], "findings": [...], "summary"}`: sorted keys,
     shares rounded to 6 decimals."""
@@ -85,10 +82,10 @@ def write_json(figures: Sequence[Figure], report: LintReport, out: TextIO) -> No
                 "map": f.map,
                 "persona": f.persona,
                 "subject": f.subject,
-                "value": _rounded(f.value),
+                "value": rounded(f.value),
                 "interval": None if f.interval is None else [round(x, 6) for x in f.interval],
                 "bound": f.bound,
-                "margin": _rounded(f.margin),
+                "margin": rounded(f.margin),
                 "met": f.met,
                 "set_at": f.set_at,
             }

@@ -33,9 +33,7 @@ def calibrate(
     force: bool = options.force("the map"),
     format: str = options.TEXT_OR_JSON,
     mapping: Path | None = options.MAPPING,
-    segment: str | None = typer.Option(
-        None, "--segment", help="Persona or segment column (default: persona, segment)."
-    ),
+    segment: str | None = options.SEGMENT,
     case: str | None = options.CASE,
     activity: str | None = options.ACTIVITY,
     timestamp: str | None = options.TIMESTAMP,

@@ -46,9 +46,7 @@ def gaps(
         None, "--observed", help="Also compare this event log with the map (family `observed`)."
     ),
     mapping: Path | None = options.MAPPING,
-    segment: str | None = typer.Option(
-        None, "--segment", help="Persona or segment column of --observed (default: persona)."
-    ),
+    segment: str | None = options.SEGMENT,
     case: str | None = options.CASE,
     activity: str | None = options.ACTIVITY,
     timestamp: str | None = options.TIMESTAMP,

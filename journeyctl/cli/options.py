@@ -186,6 +186,11 @@ TIMESTAMP = typer.Option(
 )
 CHANNEL = typer.Option(None, "--channel", help="Channel column (default: channel, case:channel).")
 SCREEN = typer.Option(None, "--screen", help="Screen column (default: screen).")
+SEGMENT = typer.Option(
+    None,
+    "--segment",
+    help="Persona or segment column (default: persona, case:persona, segment, case:segment).",
+)
 CONFIG = typer.Option(
     None,
     "--config",

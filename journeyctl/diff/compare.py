@@ -270,28 +270,40 @@ def side_from_paths(
     from journeyctl.lint.engine import lint
     from journeyctl.lint.loader import load_bytes
 
-    rename = rename or {}
     if not files:
         return Side(label, {}, ())
     report = lint(files, skip_non_maps=walked)
     checked = set(report.files)
-
-    def name(display: str) -> str:
-        rel = Path(os.path.relpath(Path(display).resolve(), root.resolve())).as_posix()
-        return rename.get(rel, rel)
-
     data = {}
     for display, text in report.texts.items():
         if display not in checked:
             continue
         doc = load_bytes(text.encode("utf-8"), display).document
-        data[name(display)] = doc.data if doc is not None else None
-    findings = tuple(_renamed(f, name(f.span.file)) for f in report.findings)
-    return Side(label, data, findings)
+        data[display] = doc.data if doc is not None else None
+    return named_side(label, root, data, report.findings, rename)
 
 
-def _renamed(f: Finding, file: str) -> Finding:
-    return replace(f, span=replace(f.span, file=file))
+def named_side(
+    label: str,
+    root: Path,
+    data: dict[str, Any],
+    findings: Iterable[Finding],
+    rename: dict[str, str] | None = None,
+) -> Side:
+    """A side of `data` and `findings` given by file as shown, the files named relative to
+    `root`; `rename` maps such names to the names the other side uses."""
+    rename = rename or {}
+
+    def name(display: str) -> str:
+        rel = Path(os.path.relpath(Path(display).resolve(), root.resolve())).as_posix()
+        return rename.get(rel, rel)
+
+    named = {name(display): value for display, value in data.items()}
+    return Side(
+        label,
+        named,
+        tuple(replace(f, span=replace(f.span, file=name(f.span.file))) for f in findings),
+    )
 
 
 def compare_paths(old: Path, new: Path) -> MapDiff:

@@ -25,6 +25,7 @@ import numpy as np
 from journeyctl.core.errors import RequestError
 from journeyctl.core.escape import listing, printable
 from journeyctl.core.model import EXIT, JourneyMap, Persona, Transition
+from journeyctl.core.rounding import rounded_fields
 from journeyctl.core.span import Span
 from journeyctl.eventlog import queries as q
 from journeyctl.eventlog.overlay import personas_of, project_log
@@ -94,13 +95,10 @@ class Calibration:
         return [w for w in self.weights if w.new != w.old]
 
     def to_json(self) -> dict:
-        def rounded(d: dict) -> dict:
-            return {k: round(v, 6) if isinstance(v, float) else v for k, v in d.items()}
-
         def weight(w: Weight) -> dict:
             d = asdict(w)
             span = d.pop("span")
-            return rounded(d | {"file": span["file"], "line": span["line"]})
+            return rounded_fields(d | {"file": span["file"], "line": span["line"]})
 
         return {
             "map": self.map_name,
@@ -111,7 +109,7 @@ class Calibration:
             "mapping": dict(sorted(self.mapping.items())),
             "left_out": [{"activity": a, "events": n} for a, n in self.left_out],
             "weights": [weight(w) for w in self.weights],
-            "undesigned": [rounded(asdict(u)) for u in self.undesigned],
+            "undesigned": [rounded_fields(asdict(u)) for u in self.undesigned],
             "unobserved_rows": self.unobserved_rows,
             "warnings": self.warnings,
         }

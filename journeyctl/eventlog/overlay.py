@@ -27,6 +27,7 @@ import numpy as np
 from journeyctl.core.errors import RequestError
 from journeyctl.core.escape import listing, printable
 from journeyctl.core.model import EXIT, JourneyMap
+from journeyctl.core.rounding import rounded_fields
 from journeyctl.eventlog import queries as q
 from journeyctl.eventlog.discover import AFTER, NO_CHANNEL, slug_key
 from journeyctl.eventlog.readers import EventLog
@@ -257,20 +258,17 @@ class Overlay:
         return [m for m in self.moves if m.unobserved]
 
     def to_json(self) -> dict:
-        def rounded(d: dict) -> dict:
-            return {k: round(v, 6) if isinstance(v, float) else v for k, v in d.items()}
-
         return {
             "map": self.map_name,
             "cases": self.cases,
             "mapping": dict(sorted(self.mapping.items())),
             "unmapped": [{"activity": a, "events": n} for a, n in self.unmapped],
-            "moves": [rounded(asdict(m)) for m in self.moves],
-            "undesigned": [rounded(asdict(m)) for m in self.undesigned],
-            "unobserved": [rounded(asdict(m)) for m in self.unobserved],
-            "fit": [rounded(asdict(f) | {"share": f.share}) for f in self.fit],
-            "dwell": [rounded(asdict(d)) for d in self.dwell],
-            "dropoff": [rounded(asdict(d)) for d in self.dropoff],
+            "moves": [rounded_fields(asdict(m)) for m in self.moves],
+            "undesigned": [rounded_fields(asdict(m)) for m in self.undesigned],
+            "unobserved": [rounded_fields(asdict(m)) for m in self.unobserved],
+            "fit": [rounded_fields(asdict(f) | {"share": f.share}) for f in self.fit],
+            "dwell": [rounded_fields(asdict(d)) for d in self.dwell],
+            "dropoff": [rounded_fields(asdict(d)) for d in self.dropoff],
             "routes": [
                 dict(zip(("activity", "channel", "screen", "after", "touchpoint"), r, strict=True))
                 for r in self.routes
@@ -278,7 +276,7 @@ class Overlay:
             "mix": [m.to_json() for m in self.mix],
             "fdr": FDR,
             "tests": [
-                rounded(asdict(t) | {"share": t.share, "significant": t.significant})
+                rounded_fields(asdict(t) | {"share": t.share, "significant": t.significant})
                 for t in self.tests
             ],
         }

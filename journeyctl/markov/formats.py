@@ -9,11 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from journeyctl.core.escape import csv_cell, printable
+from journeyctl.core.rounding import rounded
 from journeyctl.markov.summary import AfterConversion, Experience, PersonaReport, Share, Spread
 
 if TYPE_CHECKING:
@@ -21,11 +21,6 @@ if TYPE_CHECKING:
     from journeyctl.markov.exact import ExactResult
 
 CSV_HEADER = ("persona", "section", "item", "metric", "value")
-
-
-def rounded(x: float | None) -> float | None:
-    """`x` to 6 decimals, as the JSON reports give figures; None for None, nan or inf."""
-    return None if x is None or not math.isfinite(x) else round(float(x), 6)
 
 
 def _nums(d: dict[str, float]) -> dict[str, float | None]:

@@ -18,6 +18,7 @@ import numpy as np
 
 from journeyctl.core.escape import md_cell, printable
 from journeyctl.core.model import JourneyMap
+from journeyctl.core.rounding import rounded
 from journeyctl.markov.gradient import Gradient, Lever, gradient
 
 FORMATS = ("text", "json", "markdown")
@@ -138,13 +139,9 @@ def write(jmap: JourneyMap, reports: list[PersonaLevers], cycles: int, fmt: str)
     return printable(_markdown(jmap, reports) if fmt == "markdown" else _text(jmap, reports))
 
 
-def _num(x: float) -> float | None:
-    return round(float(x), 6) if math.isfinite(x) else None
-
-
 def _lever_json(lever: Lever) -> dict[str, Any]:
     return {"kind": lever.kind, "source": lever.source or None, "target": lever.target,
-            "value": _num(lever.value)}  # fmt: skip
+            "value": rounded(lever.value)}  # fmt: skip
 
 
 def _json(jmap: JourneyMap, reports: list[PersonaLevers], cycles: int) -> dict[str, Any]:
@@ -158,14 +155,14 @@ def _json(jmap: JourneyMap, reports: list[PersonaLevers], cycles: int) -> dict[s
                 "figures": [
                     {
                         "figure": k.figure,
-                        "value": _num(k.value),
+                        "value": rounded(k.value),
                         "acting": k.acting,
                         "levers": [
                             {
                                 **_lever_json(e.lever),
-                                "derivative": _num(e.derivative),
-                                "effect": _num(e.effect),
-                                "points_per_10_percent": _num(e.points),
+                                "derivative": rounded(e.derivative),
+                                "effect": rounded(e.effect),
+                                "points_per_10_percent": rounded(e.points),
                             }
                             for e in k.effects
                         ],

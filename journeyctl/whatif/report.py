@@ -16,9 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from journeyctl.core.escape import md_cell
+from journeyctl.core.rounding import rounded
 from journeyctl.diff import report as diff_report
 from journeyctl.gaps import Gap
-from journeyctl.markov.formats import rounded
 from journeyctl.whatif.effect import Change, Effect, Paired, PersonaEffect
 
 FORMATS = ("text", "json", "markdown")

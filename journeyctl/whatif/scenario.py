@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import pkgutil
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
@@ -25,7 +24,7 @@ from journeyctl.core.findings import Finding, Severity, concise
 from journeyctl.core.limits import DEFAULT_LIMITS, Limits
 from journeyctl.core.model import JourneyMap
 from journeyctl.core.span import Span
-from journeyctl.diff.compare import KIND_NAMES, KINDS, Side, side_from_paths
+from journeyctl.diff.compare import KIND_NAMES, KINDS, Side, named_side, side_from_paths
 from journeyctl.lint import config as configuration
 from journeyctl.lint import schema
 from journeyctl.lint import suppressions as disables
@@ -433,12 +432,4 @@ def _side(label: str, root: Path, documents: list[Document], findings: list[Find
     `root`."""
     texts = {doc.file: doc.text for doc in documents}
     kept = sorted(disables.apply(findings, texts, all_rules()), key=Finding.sort_key)
-
-    def name(display: str) -> str:
-        return Path(os.path.relpath(Path(display).resolve(), root.resolve())).as_posix()
-
-    return Side(
-        label,
-        {name(doc.file): doc.data for doc in documents},
-        tuple(replace(f, span=replace(f.span, file=name(f.span.file))) for f in kept),
-    )
+    return named_side(label, root, {doc.file: doc.data for doc in documents}, kept)

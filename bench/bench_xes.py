@@ -1,8 +1,8 @@
 """Benchmark: reading XES, `journeyctl discover LOG.xes -f json` as whole processes, against the
-reader before issue 13 (defusedxml's iterparse), two lxml candidates swapped in here only
-(iterparse with element clearing; whole traces turned into text by a compiled XSLT) and pm4py's
-`read_xes`, interleaved in one run (medians
-of `--repeat`, the largest peak).
+reader before issue 13 (defusedxml's iterparse), journeyctl's reader kept to one process, two
+lxml candidates swapped in here only (iterparse with element clearing; whole traces turned into
+text by a compiled XSLT) and pm4py's `read_xes`, interleaved in one run (medians of `--repeat`,
+the largest peak).
 
     .venv/bin/python bench/bench_xes.py --only bpic
 
@@ -133,13 +133,18 @@ def write_logs(xes: Path, csv_path: Path, traces: int, events: int, *, seed: int
 
 def with_reader(reader: str, argv: list[str]) -> int:
     """`journeyctl ARGV` with another XES reader swapped in (here only): `old`, the reader of
-    commit OLD_READER, `lxml`, lxml's iterparse with element clearing, or `xslt`, lxml handing
-    whole traces to a compiled XSLT."""
+    commit OLD_READER, `one`, journeyctl's reader never splitting a file in halves, `lxml`,
+    lxml's iterparse with element clearing, or `xslt`, lxml handing whole traces to a compiled
+    XSLT."""
     import types
 
     import journeyctl.eventlog.readers as readers
     from journeyctl.cli import run
+    from journeyctl.eventlog import xes
 
+    if reader == "one":
+        xes._halves = lambda path, limit: None
+        return run(argv)
     if reader == "old":
         source = subprocess.run(
             ["git", "show", f"{OLD_READER}:journeyctl/eventlog/xes.py"],
@@ -147,9 +152,13 @@ def with_reader(reader: str, argv: list[str]) -> int:
         ).stdout  # fmt: skip
         old = types.ModuleType("old_xes")
         exec(compile(source, "old_xes.py", "exec"), old.__dict__)
-        readers.xes_to_table = old.xes_to_table
+        to_table = old.xes_to_table
     else:
-        readers.xes_to_table = {"lxml": lxml_to_table, "xslt": xslt_to_table}[reader]
+        to_table = {"lxml": lxml_to_table, "xslt": xslt_to_table}[reader]
+    readers.start_worker = lambda path, wanted, limit: None
+    readers.xes_to_table = lambda con, path, wanted, limit, worker: to_table(
+        con, path, wanted, limit
+    )
     return run(argv)
 
 
@@ -166,7 +175,11 @@ def lxml_to_table(con, path: Path, wanted: set[str], limit: int) -> list[str]:
     keys = xes._create(con, wanted)
     index = {k: i for i, k in enumerate(keys)}
     got = SimpleNamespace(keys=keys, codes=[], values=[], ends=[], trace_of=[], event_of=[],
-                          traces=[], trace_ids=[])  # fmt: skip
+                          traces=[], trace_ids=[], taken=0)  # fmt: skip
+
+    def flush() -> None:
+        xes._insert(con, xes._Collector.take(got), keys)
+
     trace_no = event_no = 0
     with Bounded(open_log(path), path, limit) as source:
         source.mark = 0
@@ -198,9 +211,9 @@ def lxml_to_table(con, path: Path, wanted: set[str], limit: int) -> list[str]:
                 got.trace_ids.append(trace_no)
                 elem.clear()
             if len(got.ends) >= xes._BATCH:
-                xes._flush(con, got)
-        xes._flush(con, got)
-    return xes._join(con, keys, set())
+                flush()
+        flush()
+    return xes._join(con, keys, [], None)
 
 
 _XSLT = """<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
@@ -273,7 +286,7 @@ def xslt_to_table(con, path: Path, wanted: set[str], limit: int) -> list[str]:
             if len(lines) == 1000:
                 flush(lines)
         flush(lines)
-    return xes._join(con, keys, set())
+    return xes._join(con, keys, [], None)
 
 
 def _text(run: Run) -> str:
@@ -281,8 +294,8 @@ def _text(run: Run) -> str:
 
 
 def bpic(repeat: int) -> list[Row]:
-    """The BPIC-2012-shaped log: the new reader, the old one, lxml twice, pm4py; the CSV for
-    scale."""
+    """The BPIC-2012-shaped log: the new reader, the old one, the new one in one process, lxml
+    twice, pm4py; the CSV for scale."""
     xes, csv_path = OUT / "xes-bpic2012-shaped.xes", OUT / "xes-bpic2012-shaped.csv"
     if not xes.exists() or not csv_path.exists():
         write_logs(xes, csv_path, TRACES, EVENTS)
@@ -291,17 +304,19 @@ def bpic(repeat: int) -> list[Row]:
     runs = interleaved({
         "journeyctl": [*JOURNEYCTL, *discover],
         "old reader": [*me, "--reader", "old", *discover],
+        "one process": [*me, "--reader", "one", *discover],
         "lxml iterparse": [*me, "--reader", "lxml", *discover],
         "lxml XSLT": [*me, "--reader", "xslt", *discover],
         "pm4py read_xes": [ORACLE, "-c", "import sys, pm4py; pm4py.read_xes(sys.argv[1])", xes],
         "journeyctl CSV": [*JOURNEYCTL, "discover", csv_path, "-f", "json"],
     }, repeat)  # fmt: skip
-    new, old, lxml, xslt, pm4py, as_csv = (median(r) for r in runs.values())
+    new, old, one, lxml, xslt, pm4py, as_csv = (median(r) for r in runs.values())
     same = _report(xes) == _report(csv_path)
     what = f"discover -f json, BPIC-2012-shaped XES ({EVENTS:,} events, {TRACES:,} traces)"
     return [
         Row(what, COMMAND.format("bpic"), _text(new),
-            f"reader before issue 13 (defusedxml) {_text(old)}; lxml iterparse {_text(lxml)}; "
+            f"reader before issue 13 (defusedxml) {_text(old)}; journeyctl in one process "
+            f"{_text(one)}; lxml iterparse {_text(lxml)}; "
             f"lxml XSLT per trace {_text(xslt)}; "
             f"the same events as CSV {_text(as_csv)}",
             f"{old.wall / new.wall:.1f}× faster than the old reader, "

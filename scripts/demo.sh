@@ -24,8 +24,8 @@ for map in maps/*.yaml; do
       $JC render "$map" --view "$view" --format svg -o "$OUT/$name-$view.svg"
     done
   fi
-  $JC render "$map" --view flow --format mermaid -o "$OUT/$name-flow.mmd"
-  $JC render "$map" --view swimlane --format mermaid -o "$OUT/$name-journey.mmd"
+  $JC render "$map" --view flow --format mermaid -o "$OUT/$name-flow.md"
+  $JC render "$map" --view swimlane --format mermaid -o "$OUT/$name-journey.md"
   $JC render "$map" --format html --simulate -o "$OUT/$name.html"
   echo "== $name: gaps"
   $JC gaps "$map"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -282,5 +283,7 @@ def test_receipt_routes_by_channel_in_the_map_and_render(cli, tmp_path, receipt_
     assert {"Desk", "Post", "e-mail", "Internet"} <= {c.id for c in jmap.channels}
     r = cli("render", draft, "--view", "flow", "--format", "svg")
     assert r.code == 0, r.err
-    for channel in ("Desk", "Post", "e&#45;mail", "Internet"):
-        assert f"Confirmation of receipt ({channel})" in r.out
+    texts = set(re.findall(r"<text[^>]*>([^<]*)</text>", r.out))
+    for channel in ("Desk", "Post", "e-mail", "Internet"):  # a box per route, and its channel
+        assert f"<title>confirmation-of-receipt-{channel.lower()}</title>" in r.out
+        assert f"({channel})" in texts

@@ -25,6 +25,8 @@ ALLOWED: dict[str, set[str]] = {
     "budgets": {"core", "lint", "markov", "gaps"},
     "templates": {"core", "lint"},
     "registry": {"core", "lint", "gaps", "budgets"},
+    "report": {"core", "markov", "render", "gaps"},
+    "live": {"core", "lint", "render", "gaps", "report"},
     "cli": {
         "core",
         "lint",
@@ -35,6 +37,8 @@ ALLOWED: dict[str, set[str]] = {
         "diff",
         "whatif",
         "budgets",
+        "report",
+        "live",
         "templates",
         "registry",
     },

@@ -247,7 +247,7 @@ def test_an_included_file_is_an_input_too(cli, tmp_path):
         ("validate", "<error|warning|info>"),
         ("render", "<svg|png|pdf|dot|mermaid|html>"),
         ("render", "<flow|swimlane|emotion>"),
-        ("render", "<a4|a3|a0>"),
+        ("render", "<a4|a3|a2|a1|a0>"),
         ("gaps", "<text|json|csv|markdown|html|concise>"),
         ("simulate", "<text|json|csv>"),
         ("discover", "<text|json>"),
@@ -277,3 +277,22 @@ def test_validate_starts_without_the_heavy_libraries(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
     )
     assert done.stdout.splitlines()[-1] == "[]"  # after the report
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_named_pipe_is_written_into_not_replaced(cli, shop, tmp_path):
+    """`-o /dev/null` or `-o pipe`: the special file stays what it is (as root, a rename would
+    put a regular file in place of /dev/null)."""
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()))
+    reader.start()
+    r = cli("render", shop, "-f", "dot", "-o", pipe)
+    reader.join(timeout=30)
+    assert r.code == 0, r.err
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert got and got[0].startswith(b"digraph")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "shop.yaml"]

@@ -121,7 +121,7 @@ def test_channel_fills_follow_the_catalogue_and_only_used_channels():
     used = {t.channel for t in jmap.touchpoints}
     assert set(fills) == used
     assert list(fills) == [c.id for c in jmap.channels if c.id in used]
-    assert list(fills.values())[:3] == list(style.CHANNEL_FILLS[:3])
+    assert len(set(fills.values())) == len(fills)  # colours from the ids, none shared
 
 
 def test_emotions_choose_the_curves():

@@ -138,8 +138,20 @@ VIEW = typer.Option(
 PAGE = typer.Option(
     None,
     "--page",
-    click_type=Choice("page", lambda: _library("render.style:PAGES")),
-    help="Paper size (default: a3).",
+    click_type=Choice("page", lambda: _library("render.paper:ISO_216_MM")),
+    help="ISO paper size (default: a3, or larger when text would print under 9 pt).",
+)
+ORIENTATION = typer.Option(
+    None,
+    "--orientation",
+    click_type=Choice("orientation", lambda: _library("render.paper:ORIENTATIONS")),
+    help="How the page is held (default: auto, the way that prints the text larger).",
+)
+DPI = typer.Option(
+    None,
+    "--dpi",
+    click_type=Count(),
+    help="png: pixels per inch (default: 300; lower on A1 and A0).",
 )
 TEMPLATE = typer.Option(
     "linear-purchase",
@@ -165,6 +177,13 @@ OUTPUT = typer.Option(
 )
 PERSONAS = typer.Option(
     None, "--persona", "-p", help="Only this persona (repeatable; default: every persona)."
+)
+# The report's options, as `render` and `serve` take them.
+DRAW_PERSONA = typer.Option(
+    None, "--persona", "-p", help="Draw for this persona (flow: expected-flow overlay)."
+)
+SIMULATE_FUNNEL = typer.Option(
+    False, "--simulate", help="Add each persona's simulated funnel to the HTML report."
 )
 
 

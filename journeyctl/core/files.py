@@ -5,6 +5,7 @@ Every write is atomic: the data goes to a temporary file in the target's folder,
 replaces the target, so a failed or killed run leaves the old file as it was. Generated files
 are replaced; a file the user owns (`owned`: a map, an event log) only with `force`; no file
 is ever written over one of the command's `inputs`, nor through a link to a missing file.
+A named pipe or a character device (`-o /dev/null`) is written into, never replaced.
 """
 
 from __future__ import annotations
@@ -101,6 +102,10 @@ def atomic_writer(
     """
     check_writable(path, owned=owned, force=force, inputs=inputs)
     target = Path(os.path.realpath(path))
+    if _is_stream(target):
+        with _stream_writer(path, target, binary) as out:
+            yield out
+        return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -120,6 +125,26 @@ def atomic_writer(
         if isinstance(exc, OSError):
             raise _cannot_write(path, exc) from None
         raise
+
+
+def _is_stream(target: Path) -> bool:
+    """Whether `target` is a named pipe or a character device (`/dev/null`, a terminal): written
+    into as it is, never replaced by a file."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+@contextlib.contextmanager
+def _stream_writer(path: Path, target: Path, binary: bool) -> Iterator[IO]:
+    text = {} if binary else {"encoding": "utf-8", "newline": ""}
+    try:
+        with open(target, "wb" if binary else "w", **text) as out:
+            yield out
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -69,6 +69,8 @@ class Channel(Entity):
     type: str = ""
     team: str = ""
     description: str = ""
+    color: str = ""
+    """Declared fill colour `#rrggbb` for the diagrams; empty: one from the id."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from journeyctl.core.errors import InputError, RequestError
 from journeyctl.core.escape import listing, printable, sql_ident, sql_literal
 from journeyctl.core.files import check_readable
 from journeyctl.eventlog.bounded import check_size, connect, max_log_bytes
-from journeyctl.eventlog.xes import XES_TABLE, xes_place, xes_to_table
+from journeyctl.eventlog.xes import XES_TABLE, start_worker, xes_place, xes_to_table
 
 ROLES = ("case", "activity", "timestamp", "channel", "screen", "persona")
 REQUIRED = ("case", "activity", "timestamp")
@@ -101,17 +101,19 @@ def read_log(
     Raises InputError for unreadable files (missing, not a regular file, too large, not
     well-formed), missing columns, bad timestamps and empty logs.
     """
-    import duckdb
-
     size = check_readable(path)
     limit = max_log_bytes() if max_bytes is None else max_bytes
     name = path.name.lower()
+    xes = name.endswith((".xes", ".xes.gz"))
+    worker = start_worker(path, _wanted(columns), limit) if xes else None  # reads while DuckDB
+    import duckdb  # loads
+
     if con is None:
         con = connect()
     con.execute("SET TimeZone = 'UTC'")
     try:
-        if name.endswith((".xes", ".xes.gz")):
-            available = xes_to_table(con, path, _wanted(columns), limit)
+        if xes:
+            available = xes_to_table(con, path, _wanted(columns), limit, worker)
             return _ingest(con, path, XES_TABLE, columns, lifecycle, available)
         if name.endswith((".parquet", ".pq")):
             check_size(path, size, limit)

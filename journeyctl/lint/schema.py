@@ -295,11 +295,17 @@ _EXPONENT = re.compile(r"([-+]?[0-9]+(?:\.[0-9]*)?)[eE]([-+]?)([0-9]+)")
 (`1.0e12`); a float needs both (`1.0e+12`)."""
 
 
+_COLOUR = "^#[0-9A-Fa-f]{6}$"
+"""The schema's pattern for a colour (a channel's `color`)."""
+
+
 def _value_message(error, where: str) -> str:
     field = _field(tuple(error.absolute_path), where)
     v, inst = error.validator, error.instance
     if v == "enum":
         return f"{field}: `{inst}` is not one of {', '.join(map(str, error.validator_value))}"
+    if v == "pattern" and error.validator_value == _COLOUR:
+        return f"{field}: `{inst}` is not a colour"
     if v == "pattern" and inst == "exit":
         return f"{field}: `exit` is reserved for leaving the journey"
     if v == "pattern":
@@ -318,6 +324,8 @@ def _value_hint(error) -> str:
         options = [str(o) for o in error.validator_value]
         close = difflib.get_close_matches(str(error.instance), options, n=1)
         return f"did you mean `{close[0]}`?" if close else f"use one of {', '.join(options)}"
+    if v == "pattern" and error.validator_value == _COLOUR:
+        return 'write `#` and six hex digits, in quotes: `"#77AADD"`'
     if v == "pattern" and error.instance == "exit":
         return "choose another id"
     if v == "pattern":

@@ -383,6 +383,7 @@ def _channel(item: _Item) -> Channel:
         type=item.text("type"),
         team=item.text("team"),
         description=item.text("description"),
+        color=item.text("color"),
     )
 
 

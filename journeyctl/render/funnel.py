@@ -60,13 +60,11 @@ def funnel(jmap: JourneyMap, persona: str | None, runs: int = RUNS) -> Funnel:
 
 
 def funnel_html(f: Funnel) -> str:
-    """One persona's funnel as a table with CSS bars."""
+    """One persona's funnel as a table with CSS bars: grey reach, pale red drop-off (no channel
+    colour); each column heading shows its bar colour."""
     rows = "".join(
-        f"<tr><th>{escape(s.name)}</th>"
-        f'<td class="bar"><span style="width:{100 * s.reach:.1f}%"></span>'
-        f"{style.percent(s.reach)}</td>"
-        f'<td class="bar drop"><span style="width:{100 * s.drop_off:.1f}%"></span>'
-        f"{style.percent(s.drop_off)}</td></tr>"
+        f"<tr><th>{escape(s.name)}</th>{_bar(s.reach, style.REACH_BAR)}"
+        f"{_bar(s.drop_off, style.DROP_BAR, 'bar drop')}</tr>"
         for s in f.stages
     )
     return (
@@ -74,7 +72,19 @@ def funnel_html(f: Funnel) -> str:
         f"<p>Conversion <b>{style.percent(f.conversion)}</b> (exact); "
         f"{style.percent(f.sampled_conversion)} of {f.runs:,} simulated customers "
         f"(seed {SEED}).</p>"
-        "<table><thead><tr><th>Stage</th><th>Reach (simulated)</th>"
-        "<th>Leave here (exact)</th></tr></thead>"
+        f"<table><thead><tr><th>Stage</th><th>{_swatch(style.REACH_BAR)}Reach (simulated)</th>"
+        f"<th>{_swatch(style.DROP_BAR)}Leave here (exact)</th></tr></thead>"
         f"<tbody>{rows}</tbody></table></section>"
     )
+
+
+def _bar(share: float, colour: str, classes: str = "bar") -> str:
+    return (
+        f'<td class="{classes}">'
+        f'<span style="width:{100 * share:.1f}%;background:{colour}"></span>'
+        f"{style.percent(share)}</td>"
+    )
+
+
+def _swatch(colour: str) -> str:
+    return f'<span class="swatch" style="background:{colour}"></span>'

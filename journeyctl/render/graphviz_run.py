@@ -17,12 +17,16 @@ def have_dot() -> bool:
     return shutil.which("dot") is not None
 
 
-def run_dot(graph, fmt: str) -> bytes:
-    """`graph` (a graphviz.Digraph) laid out by `dot` as `fmt` (svg, png or pdf)."""
+def run_dot(graph, fmt: str, dpi: float | None = None) -> bytes:
+    """`graph` (a graphviz.Digraph) laid out by `dot` as `fmt` (svg, png or pdf); a png at
+    `dpi` pixels per inch (Graphviz's own scale included)."""
     import graphviz
 
     if not have_dot():
         raise RequestError(INSTALL_HINT)
+    if dpi is not None:
+        graph = graph.copy()
+        graph.attr(dpi=f"{dpi:.4f}")
     try:
         return graph.pipe(format=fmt, quiet=True)
     except graphviz.ExecutableNotFound:

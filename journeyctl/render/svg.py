@@ -13,6 +13,12 @@ def _chars(text: str) -> str:
     return escape(xml_text(text))
 
 
+_RIM = ' stroke="#FFFFFF" stroke-width="1"'
+SYMBOL_FONT = "DejaVu Sans"
+"""A font that holds ★ (Helvetica's metric twins do not, and cairo's simple text drawing,
+which cairosvg uses, takes no fallback font)."""
+
+
 def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
@@ -36,24 +42,32 @@ class Svg:
             f'stroke="{stroke}" stroke-width="{_num(width)}"/>'
         )
 
-    def polyline(self, points: list[tuple[float, float]], stroke: str) -> None:
+    def polyline(
+        self, points: list[tuple[float, float]], stroke: str, width: float = 3, dash: str = ""
+    ) -> None:
         if len(points) < 2:
             return
         coords = " ".join(f"{_num(x)},{_num(y)}" for x, y in points)
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
         self.parts.append(
-            f'<polyline points="{coords}" fill="none" stroke="{stroke}" stroke-width="3" '
-            'stroke-linejoin="round"/>'
+            f'<polyline points="{coords}" fill="none" stroke="{stroke}" '
+            f'stroke-width="{_num(width)}"{dashes} stroke-linejoin="round"/>'
         )
 
-    def marker(self, shape: str, x: float, y: float, fill: str, title: str) -> None:
-        r = 6
+    def marker(self, shape: str, x: float, y: float, fill: str, title: str, r: float = 6) -> None:
+        """A filled point of `shape` (circle, square, diamond, triangle) of radius `r`, with
+        a white rim so that it stands out from the lines it sits on."""
         tip = f"<title>{_chars(title)}</title>"
         if shape == "circle":
-            body = f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{r}" fill="{fill}">{tip}</circle>'
+            body = (
+                f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(r)}" fill="{fill}"{_RIM}>'
+                f"{tip}</circle>"
+            )
         elif shape == "square":
             body = (
-                f'<rect x="{_num(x - r)}" y="{_num(y - r)}" width="{2 * r}" height="{2 * r}" '
-                f'fill="{fill}">{tip}</rect>'
+                f'<rect x="{_num(x - r)}" y="{_num(y - r)}" width="{_num(2 * r)}" '
+                f'height="{_num(2 * r)}" '
+                f'fill="{fill}"{_RIM}>{tip}</rect>'
             )
         else:
             pts = (
@@ -62,7 +76,7 @@ class Svg:
                 else [(x, y - r - 1), (x + r + 1, y + r), (x - r - 1, y + r)]
             )
             coords = " ".join(f"{_num(px)},{_num(py)}" for px, py in pts)
-            body = f'<polygon points="{coords}" fill="{fill}">{tip}</polygon>'
+            body = f'<polygon points="{coords}" fill="{fill}"{_RIM}>{tip}</polygon>'
         self.parts.append(body)
 
     def text(
@@ -70,15 +84,18 @@ class Svg:
         x,
         y,
         text: str,
-        size: int = 12,
+        size: float = 12,
         weight: str = "normal",
         anchor: str = "start",
         rotate: float = 0,
+        family: str = "",
     ) -> None:
+        """`text` at (x, y); in `family` when given, else the document's fonts."""
+        font = f' font-family="{family}"' if family else ""
         turn = f' transform="rotate({_num(rotate)} {_num(x)} {_num(y)})"' if rotate else ""
         self.parts.append(
-            f'<text x="{_num(x)}" y="{_num(y)}" font-size="{size}" font-weight="{weight}" '
-            f'text-anchor="{anchor}"{turn}>{_chars(text)}</text>'
+            f'<text x="{_num(x)}" y="{_num(y)}" font-size="{_num(size)}" font-weight="{weight}" '
+            f'text-anchor="{anchor}"{font}{turn}>{_chars(text)}</text>'
         )
 
     def document(self) -> str:

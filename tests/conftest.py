@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import resource
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,6 +18,31 @@ ROOT = Path(__file__).resolve().parent.parent
 MAPS = ROOT / "maps"
 DATA = ROOT / "tests" / "data"
 """Test data, all inside the repository: the suite reads nothing beside it."""
+JS = ROOT / "tests" / "js"
+"""The browser checks: Node scripts driving the system Chromium through playwright-core."""
+
+
+def in_chromium(script: str, *args: str | Path, timeout: float = 300, mermaid: bool = False):
+    """Run `tests/js/<script>` with `args` and return the JSON it prints; fails (never skips)
+    when what scripts/setup.d/render.sh installs is missing (`mermaid`: the Mermaid library)."""
+    needs = [
+        ("chromium", Path("/usr/bin/chromium").exists()),
+        ("node", shutil.which("node") is not None),
+        ("playwright-core", (JS / "node_modules/playwright-core").exists()),
+    ]
+    if mermaid:
+        needs.append(("mermaid", (JS / "node_modules/mermaid/dist/mermaid.min.js").exists()))
+    missing = [what for what, ok in needs if not ok]
+    assert not missing, f"missing {', '.join(missing)}: run scripts/setup.d/render.sh"
+    r = subprocess.run(
+        ["node", str(JS / script), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
 
 
 @dataclass

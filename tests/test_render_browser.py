@@ -6,44 +6,22 @@ Needs what scripts/setup.d/render.sh installs: Chromium, Node and tests/js/node_
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import in_chromium
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
-JS = ROOT / "tests" / "js"
 MAPS = [*sorted((ROOT / "maps").glob("*.yaml")), ROOT / "tests" / "data" / "render" / "tricky.yaml"]
 
 
 @pytest.fixture(scope="module")
 def browser():
-    """Run tests/js/browser_check.mjs; fails (not skips) when the setup has not been run."""
-    missing = [
-        what
-        for what, ok in (
-            ("chromium", Path("/usr/bin/chromium").exists()),
-            ("node", shutil.which("node") is not None),
-            ("mermaid", (JS / "node_modules/mermaid/dist/mermaid.min.js").exists()),
-            ("playwright-core", (JS / "node_modules/playwright-core").exists()),
-        )
-        if not ok
-    ]
-    assert not missing, f"missing {', '.join(missing)}: run scripts/setup.d/render.sh"
+    """Run tests/js/browser_check.mjs (mermaid FILE... or html FILE PNG)."""
 
     def run(*args: str | Path):
-        r = subprocess.run(
-            ["node", str(JS / "browser_check.mjs"), *map(str, args)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert r.returncode == 0, r.stderr
-        return json.loads(r.stdout)
+        return in_chromium("browser_check.mjs", *args, mermaid=True)
 
     return run
 

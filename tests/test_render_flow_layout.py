@@ -11,22 +11,20 @@ scripts/setup.d/render.sh installs: Chromium, Node and tests/js/node_modules).
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import re
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import in_chromium
 from test_render_paper import MIN_PT, _iso_name, _long_map, page_of, printed_text_sizes
 
 from journeyctl.lint.load import load_map
 
 ROOT = Path(__file__).resolve().parent.parent
-JS = ROOT / "tests" / "js"
 DATA = ROOT / "tests" / "data" / "render"
 MAPS = [
     *sorted((ROOT / "maps").glob("*.yaml")),
@@ -42,25 +40,7 @@ def _name(path: Path, persona: str | None) -> str:
 
 
 def _check(*files: Path) -> list[dict]:
-    missing = [
-        what
-        for what, ok in (
-            ("chromium", Path("/usr/bin/chromium").exists()),
-            ("node", shutil.which("node") is not None),
-            ("playwright-core", (JS / "node_modules/playwright-core").exists()),
-        )
-        if not ok
-    ]
-    assert not missing, f"missing {', '.join(missing)}: run scripts/setup.d/render.sh"
-    r = subprocess.run(
-        ["node", str(JS / "layout_check.mjs"), *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert r.returncode == 0, r.stderr
-    return json.loads(r.stdout)
+    return in_chromium("layout_check.mjs", *files, timeout=600)
 
 
 @pytest.fixture(scope="module")

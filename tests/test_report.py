@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import run_limited
+from conftest import in_chromium, run_limited
 from PIL import Image
 
 from journeyctl.core.model import EXIT
 from journeyctl.lint.load import load_map
 
 ROOT = Path(__file__).resolve().parent.parent
-JS = ROOT / "tests" / "js"
 MAPS = sorted((ROOT / "maps").glob("*.yaml"))
 
 EVIL = ["<script>alert(1)</script>", "\"q\" 'a'", "{{ 7 * 7 }}", "</textarea>", "</script><b>"]
@@ -233,28 +231,10 @@ def test_same_bytes_across_processes_and_hash_seeds(hostile):
 
 @pytest.fixture(scope="module")
 def chromium():
-    """Run tests/js/report_check.mjs; fails (not skips) when the setup has not been run."""
-    missing = [
-        what
-        for what, ok in (
-            ("chromium", Path("/usr/bin/chromium").exists()),
-            ("node", shutil.which("node") is not None),
-            ("playwright-core", (JS / "node_modules/playwright-core").exists()),
-        )
-        if not ok
-    ]
-    assert not missing, f"missing {', '.join(missing)}: run scripts/setup.d/render.sh"
+    """Run tests/js/report_check.mjs on a page, screenshots into a folder."""
 
     def run(page: Path, outdir: Path) -> dict:
-        r = subprocess.run(
-            ["node", str(JS / "report_check.mjs"), str(page), str(outdir)],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        assert r.returncode == 0, r.stderr
-        return json.loads(r.stdout)
+        return in_chromium("report_check.mjs", page, outdir, timeout=600)
 
     return run
 

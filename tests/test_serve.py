@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import in_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "tests" / "js"
@@ -275,14 +276,7 @@ def test_the_browser_shows_each_save(served, tmp_path):
         ),
         encoding="utf-8",
     )
-    run = subprocess.run(
-        ["node", str(JS / "serve_check.mjs"), str(plan)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr
-    result = json.loads(run.stdout)
+    result = in_chromium("serve_check.mjs", plan)
     assert [s["ok"] for s in result["steps"]] == [True] * len(steps), result
     assert all(s["loads"] >= 1 for s in result["steps"]), result  # it reloaded by itself
     assert result["steps"][2]["selectorCount"] == 0  # the quoted tag is text, not an element

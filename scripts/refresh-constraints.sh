@@ -10,7 +10,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$PY" -m venv "$tmp/main"
 "$tmp/main/bin/python" -m pip install -q --upgrade pip >/dev/null
-"$tmp/main/bin/python" -m pip install -q ".[test]"
+"$tmp/main/bin/python" -m pip install -q ".[test,spark]"
 {
   echo "# Pinned by scripts/refresh-constraints.sh on $(date -u +%Y-%m-%d); setup installs with -c."
   "$tmp/main/bin/python" -m pip freeze --exclude journeyctl

@@ -100,7 +100,7 @@ def test_packed_and_listed_variants_agree():
     """The packed HUGEINT path and the ordered-list path give the same variants."""
     packed = read_log(RECEIPT)
     listed = read_log(RECEIPT)
-    assert q.variants(packed.con, packed=True) == q.variants(listed.con, packed=False)
+    assert q.variants(packed.db, packed=True) == q.variants(listed.db, packed=False)
 
 
 def test_text_report_shows_summary_and_top_variants(cli):
@@ -241,8 +241,8 @@ def test_parquet_reads_like_csv(tmp_path):
         f"COPY (SELECT * FROM read_csv('{RECEIPT}')) TO '{pq}' (FORMAT parquet)"
     )
     a, b = read_log(RECEIPT), read_log(pq)
-    assert q.directly_follows(a.con) == q.directly_follows(b.con)
-    assert q.variants(a.con) == q.variants(b.con)
+    assert q.directly_follows(a.db) == q.directly_follows(b.db)
+    assert q.variants(a.db) == q.variants(b.db)
 
 
 @pytest.mark.parametrize("gz", [False, True])
@@ -258,14 +258,14 @@ def test_xes_reads_like_the_csv_it_came_from(tmp_path, gz):
         "case:concept:name", "concept:name", "time:timestamp", "case:channel"
     )
     csv_log = read_log(RECEIPT)
-    csv_log.con.execute(
+    csv_log.db.con.execute(
         "CREATE TEMP TABLE first20 AS SELECT * FROM events WHERE case_id IN "
         "(SELECT case_id FROM events GROUP BY case_id ORDER BY min(rowid) LIMIT 20) ORDER BY rowid"
     )
-    q.build_steps(csv_log.con, "first20", "steps20")
-    assert q.directly_follows(log.con) == q.directly_follows(csv_log.con, "steps20")
-    assert q.variants(log.con) == q.variants(csv_log.con, "steps20")
-    assert q.summary(log.con).cases == 20
+    q.build_steps(csv_log.db, "first20", "steps20")
+    assert q.directly_follows(log.db) == q.directly_follows(csv_log.db, "steps20")
+    assert q.variants(log.db) == q.variants(csv_log.db, "steps20")
+    assert q.summary(log.db).cases == 20
 
 
 def test_xes_with_doctype_is_refused(cli, tmp_path):

@@ -52,7 +52,7 @@ def test_naive_typed_timestamps_warn_like_naive_text_when_mixed(tmp_path):
     )
     log = read_log(pq)
     assert log.offsets == ("",) and log.warnings == []
-    assert q.summary(log.con).first == "2026-01-01T00:00:00Z"
+    assert q.summary(log.db).first == "2026-01-01T00:00:00Z"
 
 
 def test_long_traces_are_packed_exactly(tmp_path):
@@ -72,9 +72,9 @@ def test_long_traces_are_packed_exactly(tmp_path):
     expected = Counter(tuple(f"act {a:02d}" for a in t) for t in traces)
     want = sorted(expected.items(), key=lambda v: (-v[1], v[0]))
     packed, listed = read_log(path), read_log(path)
-    assert q.variants(packed.con, packed=True) == want
-    assert q.variants(listed.con, packed=False) == want
-    assert q.variant_count(packed.con) == len(expected)
+    assert q.variants(packed.db, packed=True) == want
+    assert q.variants(listed.db, packed=False) == want
+    assert q.variant_count(packed.db) == len(expected)
 
 
 def test_the_engine_spills_within_its_memory_limit_outside_the_project(tmp_path, monkeypatch):
@@ -83,17 +83,17 @@ def test_the_engine_spills_within_its_memory_limit_outside_the_project(tmp_path,
     monkeypatch.setenv("JOURNEYCTL_MEMORY", "64M")
     monkeypatch.chdir(tmp_path)
     log = read_log(RECEIPT)
-    limit, spill = log.con.execute(
+    limit, spill = log.db.con.execute(
         "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
     ).fetchone()
     assert limit == "64.0 MiB"
     assert Path(spill).parent == Path(tempfile.gettempdir())
-    log.con.execute(  # far more than 64 MiB: it must spill, not fail
+    log.db.con.execute(  # far more than 64 MiB: it must spill, not fail
         "CREATE TEMP TABLE big AS SELECT range AS i, md5(range::VARCHAR) AS h FROM range(3000000)"
     )
-    assert log.con.execute("SELECT count(DISTINCT h) FROM big").fetchone()[0] == 3_000_000
+    assert log.db.con.execute("SELECT count(DISTINCT h) FROM big").fetchone()[0] == 3_000_000
     assert os.path.isdir(spill)
-    log.con.close()
+    log.db.con.close()
     assert not os.path.exists(spill)
     assert os.listdir(tmp_path) == []
 
@@ -103,10 +103,10 @@ def test_the_engine_holds_repeated_text_as_codes_and_steps_hold_no_case_text():
     names its case by a row number: narrow enough for 18 M events in the memory limit."""
     log = read_log(RECEIPT)
     events = dict(
-        log.con.execute("SELECT column_name, column_type FROM (DESCRIBE events)").fetchall()
+        log.db.con.execute("SELECT column_name, column_type FROM (DESCRIBE events)").fetchall()
     )
     steps = dict(
-        log.con.execute("SELECT column_name, column_type FROM (DESCRIBE steps)").fetchall()
+        log.db.con.execute("SELECT column_name, column_type FROM (DESCRIBE steps)").fetchall()
     )
     assert events["activity"].startswith("ENUM(") and events["channel"].startswith("ENUM(")
     assert "utc_offset" not in events
@@ -123,7 +123,7 @@ def test_a_column_with_more_values_than_codes_stays_text_with_the_same_report(mo
     monkeypatch.setattr(readers, "MAX_CODES", 5)  # 27 activities, 5 channels
     mixed = read_log(RECEIPT)
     kinds = dict(
-        mixed.con.execute("SELECT column_name, column_type FROM (DESCRIBE events)").fetchall()
+        mixed.db.con.execute("SELECT column_name, column_type FROM (DESCRIBE events)").fetchall()
     )
     assert kinds["activity"] == "VARCHAR" and kinds["channel"].startswith("ENUM(")
     assert to_json(mixed, facts(mixed)) == to_json(coded, facts(coded))

@@ -15,9 +15,7 @@ BOM = b"\xef\xbb\xbf"
 @app.command()
 def calibrate(
     map_path: Path = typer.Argument(..., metavar="MAP", help="The journey map file."),
-    log: Path = typer.Argument(
-        ..., metavar="LOG", help="Event log: .csv, .parquet, .xes or .xes.gz."
-    ),
+    log: str | None = typer.Argument(None, metavar="LOG", help=options.LOG_HELP),
     output: Path | None = typer.Option(
         None,
         "--output",
@@ -39,6 +37,9 @@ def calibrate(
     timestamp: str | None = options.TIMESTAMP,
     channel: str | None = options.CHANNEL,
     screen: str | None = options.SCREEN,
+    engine: str = options.ENGINE,
+    spark_master: str | None = options.SPARK_MASTER,
+    table: str | None = options.TABLE,
 ) -> int:
     """Fit the map's move weights from an event log, with a 95% interval each; with -o or
     --in-place, write them into the YAML, nothing else changed."""
@@ -50,17 +51,18 @@ def calibrate(
     from journeyctl.lint.load import load_map
     from journeyctl.lint.mapping import load_mapping
 
+    source = options.log_source(log, engine, spark_master, table, required=True)
     if sum((output is not None, dry_run, in_place)) > 1:
         raise UsageError("give one of -o MAP, --dry-run and --in-place")
     if in_place and not force:
         raise UsageError("--in-place replaces the map's files: add --force")
     jmap = load_map(map_path)
     explicit = load_mapping(mapping, jmap) if mapping else None  # refused before the log is read
-    inputs = (log, mapping, *jmap.files)
+    inputs = (source.local, mapping, *jmap.files)
     if output is not None:
         check_writable(output, owned=True, force=force, inputs=inputs)
     columns = Columns(case, activity, timestamp, channel, screen, segment)
-    cal = _fit(log, jmap, explicit, columns)
+    cal = _fit(source, jmap, explicit, columns)
     texts = _texts(cal)
     root = jmap.files[0]
     if output is not None and set(texts) - {root}:
@@ -79,18 +81,18 @@ def calibrate(
         _write(output, text, root, force, inputs)
     elif in_place:
         for file, (_, text) in texts.items():
-            _write(Path(file), text, file, True, (log, mapping))
+            _write(Path(file), text, file, True, (source.local, mapping))
     return EXIT_OK
 
 
-def _fit(log: Path, jmap, explicit, columns):
+def _fit(source, jmap, explicit, columns):
     """The calibration, the log read under a progress indicator."""
     from journeyctl.cli.progress import Progress
     from journeyctl.eventlog.calibrate import calibrate
-    from journeyctl.eventlog.readers import read_log
+    from journeyctl.eventlog.readers import open_log
 
-    with Progress(f"reading {log}"):
-        return calibrate(read_log(log, columns), jmap, explicit)
+    with Progress(f"reading {source}"):
+        return calibrate(open_log(source, columns), jmap, explicit)
 
 
 def _load(path: Path):

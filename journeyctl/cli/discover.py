@@ -24,7 +24,7 @@ def _lifecycles() -> tuple[str, ...]:
 
 @app.command()
 def discover(
-    log: Path = typer.Argument(..., help="Event log: .csv, .parquet, .xes or .xes.gz."),
+    log: str | None = typer.Argument(None, metavar="LOG", help=options.LOG_HELP),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the draft map here (an existing file needs --force)."
     ),
@@ -54,6 +54,9 @@ def discover(
         click_type=options.Choice("lifecycle", _lifecycles),
         help="When the log holds several lifecycle:transition values, keep these events.",
     ),
+    engine: str = options.ENGINE,
+    spark_master: str | None = options.SPARK_MASTER,
+    table: str | None = options.TABLE,
 ) -> int:
     """Discover journeys in an event log; with -o, write them as a draft map."""
     from journeyctl.cli.errors import EXIT_OK
@@ -62,14 +65,15 @@ def discover(
     from journeyctl.eventlog.readers import Columns
     from journeyctl.lint.mapping import load_mapping
 
+    source = options.log_source(log, engine, spark_master, table, required=True)
     jmap = _check(mapping, compare)
     explicit = load_mapping(mapping, jmap) if mapping else None  # refused before the log is read
-    inputs = (log, mapping, *(jmap.files if jmap else ()))
+    inputs = (source.local, mapping, *(jmap.files if jmap else ()))
     if output is not None:  # refused before the log is read
         check_writable(output, owned=True, force=force, inputs=inputs)
     columns = Columns(case, activity, timestamp, channel, screen, persona)
     variants = None if format == "json" else top
-    elog, found, draft = _read(log, columns, variants, goal, output, lifecycle)
+    elog, found, draft = _read(source, columns, variants, goal, output, lifecycle)
     overlay = _compare(elog, jmap, explicit) if jmap is not None else None
     for warning in elog.warnings:
         stderr().print(_text("warning: ", "bold yellow", printable(warning)))
@@ -95,15 +99,15 @@ def _check(mapping: Path | None, compare: Path | None):
     return load_map(compare)
 
 
-def _read(log: Path, columns, variants, goal: list[str] | None, output: Path | None, lifecycle):
+def _read(source, columns, variants, goal: list[str] | None, output: Path | None, lifecycle):
     """The log, its facts (with `variants` of them, None: all) and, with `output`, the draft
     map: read under a progress indicator."""
     from journeyctl.cli.progress import Progress
     from journeyctl.eventlog.discover import draft_map, facts
-    from journeyctl.eventlog.readers import read_log
+    from journeyctl.eventlog.readers import open_log
 
-    with Progress(f"reading {log}"):
-        elog = read_log(log, columns, lifecycle=lifecycle)
+    with Progress(f"reading {source}"):
+        elog = open_log(source, columns, lifecycle)
         found = facts(elog, variants=variants)
         draft = draft_map(elog, found, goal or ()) if output is not None else None
     return elog, found, draft

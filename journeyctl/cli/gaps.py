@@ -12,6 +12,7 @@ from journeyctl.cli import options
 from journeyctl.cli.app import app
 
 if TYPE_CHECKING:
+    from journeyctl.eventlog.engine import LogSource
     from journeyctl.eventlog.readers import Columns
 
 
@@ -25,7 +26,7 @@ class GapsOptions:
     fail_on: str | None = None
     output: Path | None = None
     coverage_csv: Path | None = None
-    observed: Path | None = None
+    observed: LogSource | None = None
     mapping: Path | None = None
     columns: Columns | None = None
 
@@ -42,8 +43,13 @@ def gaps(
         "--coverage-csv",
         help="Also write the persona × stage × channel × screen matrix (replaced if it exists).",
     ),
-    observed: Path | None = typer.Option(
-        None, "--observed", help="Also compare this event log with the map (family `observed`)."
+    observed: str | None = typer.Option(
+        None,
+        "--observed",
+        metavar="LOG",
+        help="Also compare this event log with the map (family `observed`); "
+        + options.LOG_HELP[0].lower()
+        + options.LOG_HELP[1:],
     ),
     mapping: Path | None = options.MAPPING,
     segment: str | None = options.SEGMENT,
@@ -52,6 +58,9 @@ def gaps(
     timestamp: str | None = options.TIMESTAMP,
     channel: str | None = options.CHANNEL,
     screen: str | None = options.SCREEN,
+    engine: str = options.ENGINE,
+    spark_master: str | None = options.SPARK_MASTER,
+    table: str | None = options.TABLE,
 ) -> int:
     """Find gaps: coverage, engagement, push, measurement, silos and drop-off, worst first."""
     from journeyctl.eventlog.readers import Columns
@@ -65,7 +74,7 @@ def gaps(
             fail_on,
             output,
             coverage_csv,
-            observed=observed,
+            observed=options.log_source(observed, engine, spark_master, table, "--observed"),
             mapping=mapping,
             columns=columns,
         )
@@ -83,9 +92,10 @@ def run_gaps(request: GapsOptions) -> int:
     from journeyctl.lint.load import load_map
 
     if request.mapping is not None and request.observed is None:
-        raise UsageError("--mapping needs --observed LOG")
+        raise UsageError("--mapping needs --observed LOG (or --table)")
     jmap = load_map(request.map_path)
-    inputs = (*jmap.files, request.observed, request.mapping)
+    log = request.observed.local if request.observed else None
+    inputs = (*jmap.files, log, request.mapping)
     for target in (request.coverage_csv, request.output):
         if target is not None:  # refused before anything is written
             check_writable(target, inputs=inputs)

@@ -216,3 +216,66 @@ CONFIG = typer.Option(
     help="Configuration file (default: the nearest .journeyctl.yaml or "
     "pyproject.toml with [tool.journeyctl]).",
 )
+
+
+def _engines() -> tuple[str, ...]:
+    from journeyctl.eventlog.engine import ENGINES
+
+    return ENGINES
+
+
+# Where an event log is aggregated (discover, gaps --observed, calibrate); see log_source.
+ENGINE = typer.Option(
+    "duckdb",
+    "--engine",
+    click_type=Choice("engine", _engines),
+    help="Aggregate the log on duckdb (this machine, the default) or spark "
+    "(pip install 'journeyctl[spark]').",
+)
+SPARK_MASTER = typer.Option(
+    None,
+    "--spark-master",
+    help="Spark's master: local[N], spark://host:7077, yarn, or sc://host:15002 for Spark "
+    "Connect (default: SPARK_REMOTE, else spark-submit's, else local[*]).",
+)
+TABLE = typer.Option(
+    None, "--table", help="Read the log from this table of Spark's catalogue (e.g. db.events)."
+)
+
+
+LOG_HELP = (
+    "Event log: .csv, .parquet, .xes, .xes.gz or a folder of .parquet or .csv files "
+    "(hive-partitioned or not; with --engine spark also a URI such as s3a://bucket/events/)."
+)
+
+
+def log_source(
+    log: str | None,
+    engine: str,
+    spark_master: str | None,
+    table: str | None,
+    name: str = "LOG",
+    required: bool = False,
+):
+    """The LogSource of a command's log options: a file or folder (a URI for Spark) named by
+    `log` (the option or argument `name`), or `--table`; None when neither is given and the
+    log is not `required`. Refuses what cannot go together."""
+    from journeyctl.cli.errors import UsageError as Refused
+    from journeyctl.eventlog.engine import LogSource
+
+    if engine != "spark":
+        for given, option in ((spark_master, "--spark-master"), (table, "--table")):
+            if given is not None:
+                raise Refused(f"{option} needs --engine spark")
+    if table is not None:
+        if log is not None:
+            raise Refused(f"give {name} or --table, not both")
+        return LogSource(table, table=True, engine=engine, spark_master=spark_master)
+    if log is None:
+        if required:
+            raise Refused(f"give the event log: {name}, or --table with --engine spark")
+        return None
+    from pathlib import Path
+
+    location = log if "://" in log else Path(log)
+    return LogSource(location, engine=engine, spark_master=spark_master)

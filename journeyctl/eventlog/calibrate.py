@@ -133,7 +133,7 @@ def calibrate(
     j = jmap.journey
     if j is None:
         raise RequestError("the map has no journey to calibrate")
-    con = log.con
+    db = log.db
     activities, mapping, routed = project_log(log, jmap, explicit)
     covered = mapping.keys() | (explicit or {}).keys() | {r[0] for r in routed}
     unknown = [a for a in activities if a not in covered]
@@ -143,8 +143,8 @@ def calibrate(
             f"{listing([printable(a) for a in unknown])}; map each in a --mapping file "
             "{activity: touchpoint id}, or to null to leave it out"
         )
-    left_out = q.project(con, mapping, routes=routed, goals=list(j.goal))
-    rows = [(segment, a, b, n) for segment, a, b, n, _ in q.segment_moves(con)]
+    left_out = q.project(db, mapping, routes=routed, goals=list(j.goal))
+    rows = [(segment, a, b, n) for segment, a, b, n, _ in q.segment_moves(db)]
     named = personas_of(jmap, {s for s, *_ in rows})
     counts: dict[tuple[str | None, str | None], dict[str | None, dict[str, int]]] = {}
     cases: dict[str | None, int] = defaultdict(int)

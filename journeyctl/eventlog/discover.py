@@ -50,14 +50,14 @@ class LogFacts:
 
 def facts(log: EventLog, variants: int | None = None) -> LogFacts:
     """Aggregate `log` (all variants, or the `variants` most frequent)."""
-    con = log.con
+    db = log.db
     return LogFacts(
-        summary=q.summary(con),
-        dfg=q.directly_follows(con),
-        starts=q.start_counts(con),
-        ends=q.end_counts(con),
-        variants=sorted(q.variants(con, limit=variants), key=lambda v: (-v[1], v[0])),
-        variant_count=q.variant_count(con),
+        summary=q.summary(db),
+        dfg=q.directly_follows(db),
+        starts=q.start_counts(db),
+        ends=q.end_counts(db),
+        variants=sorted(q.variants(db, limit=variants), key=lambda v: (-v[1], v[0])),
+        variant_count=q.variant_count(db),
     )
 
 
@@ -173,16 +173,16 @@ def draft_map(log: EventLog, f: LogFacts, goals: Iterable[str] = (), name: str =
     """
     import yaml
 
-    con = log.con
-    ids = assign_ids(a for a, _, _ in q.activity_profile(con))
-    goals = _goals(list(goals), ids, con)
-    channels = q.values_by_activity(con, "channel") if log.columns.channel else {}
+    db = log.db
+    ids = assign_ids(a for a, _, _ in q.activity_profile(db))
+    goals = _goals(list(goals), ids, db)
+    channels = q.values_by_activity(db, "channel") if log.columns.channel else {}
     split = {a for a, vs in channels.items() if len(vs) > 1}
-    tallies = tally(q.phase_moves(con, list(goals), bool(split)), split)
+    tallies = tally(q.phase_moves(db, list(goals), bool(split)), split)
     order = sorted(tallies, key=lambda s: _position(s, tallies[s]))
     tp_ids = _state_ids(order, ids, split)
-    screens = q.values_by_activity(con, "screen") if log.columns.screen else {}
-    personas = q.distinct_values(con, "persona") if log.columns.persona else []
+    screens = q.values_by_activity(db, "screen") if log.columns.screen else {}
+    personas = q.distinct_values(db, "persona") if log.columns.persona else []
     channel_ids = assign_ids(v for vs in channels.values() for v in vs)
     screen_ids = assign_ids(v for vs in screens.values() for v in vs)
     persona_ids = assign_ids(p for p, _ in personas)
@@ -343,10 +343,10 @@ def _by_count(items: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
     return sorted(items, key=lambda kv: (-kv[1], kv[0]))
 
 
-def _goals(asked: list[str], ids: dict[str, str], con) -> tuple[str, ...]:
+def _goals(asked: list[str], ids: dict[str, str], db) -> tuple[str, ...]:
     """The goal activities named by `asked` (activities or their ids), in the order given."""
     if not asked:
-        reach = q.reach_counts(con)
+        reach = q.reach_counts(db)
         raise RequestError(
             "a draft map needs its goal, what a customer's journey is for (the log cannot tell "
             "an order from an abandonment): name it with --goal ACTIVITY, one --goal per goal; "

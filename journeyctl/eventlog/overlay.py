@@ -316,10 +316,10 @@ def project_log(
     """The log's activities, and how they become `jmap`'s touchpoints: by name (`align`) and,
     where the mapping or a draft's own touchpoints ask for it, by channel (`routes`); for
     `queries.project` to build the steps of touchpoints."""
-    activities = [a for a, _, _ in q.activity_profile(log.con)]
+    activities = [a for a, _, _ in q.activity_profile(log.db)]
     channels: dict[str, list[str]] = {a: [] for a in activities}
     if log.columns.channel and any(_QUALIFIED.fullmatch(t.name or t.id) for t in jmap.touchpoints):
-        channels |= q.values_by_activity(log.con, "channel")  # a draft's touchpoints per channel
+        channels |= q.values_by_activity(log.db, "channel")  # a draft's touchpoints per channel
     return activities, align(activities, jmap, explicit), routes(channels, jmap, explicit)
 
 
@@ -367,7 +367,7 @@ def compare_log(
     from journeyctl.markov.chain import persona_chain
     from journeyctl.markov.exact import solve
 
-    con = log.con
+    db = log.db
     j = jmap.journey
     if j is None:
         raise RequestError("the map has no journey to compare with")
@@ -377,8 +377,8 @@ def compare_log(
             "no activity of the log matches a touchpoint of the map; "
             "write a --mapping file {activity name: touchpoint id}"
         )
-    unmapped = q.project(con, mapping, routes=routed, goals=list(j.goal))
-    rows = q.segment_moves(con)
+    unmapped = q.project(db, mapping, routes=routed, goals=list(j.goal))
+    rows = q.segment_moves(db)
     personas = personas_of(jmap, {seg for seg, *_ in rows})
     chains = {p: persona_chain(jmap, p) for p in {None, *personas.values()}}
     open_ends = _open_ends(jmap)
@@ -389,7 +389,7 @@ def compare_log(
     customers = {s for s, p in personas.items() if p is not None and chains[p].customer}
     outcomes = [  # a customer's case starts converted
         (seg, last, reached or seg in customers, fits, n)
-        for seg, last, reached, fits, n in q.case_outcomes(con, designed, list(j.goal), ends)
+        for seg, last, reached, fits, n in q.case_outcomes(db, designed, list(j.goal), ends)
     ]
     exact = {p: solve(jmap, p, chain=chains[p]) for p in {None, *personas.values()}}
     exits = {p: e.unconverted_exit_probability for p, e in exact.items()}
@@ -409,7 +409,7 @@ def compare_log(
     tests += _dropoff_tests(dropoff, by_segment, customers)
     mix = _mixes(log, jmap, personas, exact)
     tests += [t for m in mix if (t := m.test()) is not None]
-    dwell = q.dwell(con, "msteps")
+    dwell = q.dwell(db, "msteps")
     return Overlay(
         jmap.name, cases, mapping, unmapped, moves, fit, dwell, dropoff, _bh(tests), routed, mix
     )
@@ -439,7 +439,7 @@ def _mixes(log: EventLog, jmap: JourneyMap, personas, exact) -> list[Mix]:
         named = _naming(jmap.channels if kind == "channel" else jmap.screens)
         seen: dict = defaultdict(lambda: [defaultdict(int), defaultdict(int), defaultdict(int)])
         stage_of = {t.id: t.stage for t in tps}
-        for segment, stage, value, n, y2, yn in q.stage_mix(log.con, kind, stage_of):
+        for segment, stage, value, n, y2, yn in q.stage_mix(log.db, kind, stage_of):
             sums = seen[(personas.get(segment), stage)]
             for d, x in zip(sums, (n, y2, yn), strict=True):
                 d[named(value)] += x

@@ -1,22 +1,27 @@
-"""Read event logs (CSV, Parquet, XES) into a DuckDB table of normalised columns.
+"""Read event logs (CSV, Parquet, XES, an engine's table) into a table of normalised columns.
 
-Every reader ends in the table `events(case_id, activity, ts, channel, screen, persona)` in
-file order (`rowid`; the 1-based `row` of messages is rowid + 1), `ts` a UTC TIMESTAMP, the
-optional columns NULL when the log has none, repeated text held as codes (ENUM). `read_log`
-also builds `steps` (see queries). Within a case events are ordered by `ts`, ties by `row`
-(as pm4py).
+Every reader ends in the table `events(case_id, activity, ts, channel, screen, persona)` of
+an engine (see engine), each row with its file position (`db.row()`, 1-based as messages count
+rows), `ts` a UTC TIMESTAMP, the optional columns NULL when the log has none, repeated text held
+as codes (ENUM) on DuckDB. `read_log` also builds `steps` (see queries). Within a case events
+are ordered by `ts`, ties by file row (as pm4py).
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import weakref
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from journeyctl.core.errors import InputError, RequestError
 from journeyctl.core.escape import listing, printable, sql_ident, sql_literal
 from journeyctl.core.files import check_readable
-from journeyctl.eventlog.bounded import check_size, connect, max_log_bytes
+from journeyctl.eventlog.bounded import check_size, max_log_bytes
+from journeyctl.eventlog.engine import DuckDBEngine, Engine, LogSource, open_engine
 from journeyctl.eventlog.xes import XES_TABLE, start_worker, xes_place, xes_to_table
 
 ROLES = ("case", "activity", "timestamp", "channel", "screen", "persona")
@@ -63,10 +68,11 @@ class Columns:
 
 @dataclass
 class EventLog:
-    """A log loaded into `con` as the table `events`, with what was noticed on the way."""
+    """A log loaded into the engine `db` as the table `events`, with what was noticed on the
+    way."""
 
-    con: object
-    path: Path
+    db: Engine
+    path: Path | str
     columns: Columns
     warnings: list[str] = field(default_factory=list)
     offsets: tuple[str, ...] = ()
@@ -86,44 +92,109 @@ class Lifecycle:
     left_out: int
 
 
+def open_log(
+    source: LogSource, columns: Columns = Columns(), lifecycle: str = "complete"
+) -> EventLog:
+    """Load the log `source` names on the engine it names (see read_log)."""
+    db = open_engine(source.engine, source.spark_master)
+    return read_log(source.location, columns, db, lifecycle=lifecycle, table=source.table)
+
+
 def read_log(
-    path: Path,
+    path: Path | str,
     columns: Columns = Columns(),
-    con=None,
+    db: Engine | None = None,
     max_bytes: int | None = None,
     lifecycle: str = "complete",
+    table: bool = False,
 ) -> EventLog:
-    """Load the log at `path` (by suffix: .csv[.gz], .parquet, .xes[.gz]) into DuckDB.
+    """Load the log at `path` (by suffix: .csv[.gz], .parquet, .xes[.gz]; a folder of Parquet
+    or CSV files, hive-partitioned or not) into the engine `db` (default: DuckDB); with
+    `table`, `path` names a table of the engine's catalogue (Spark: `db.events`).
 
-    At most `max_bytes` of log text are read, after decompression (default: `max_log_bytes()`).
+    At most `max_bytes` of log text are read, after decompression (default: `max_log_bytes()`),
+    from a local file (an engine's tables and remote paths are bounded by the engine).
     When its `lifecycle:transition` column holds several values, only the events of
     `lifecycle` are kept (`all`: every event).
     Raises InputError for unreadable files (missing, not a regular file, too large, not
     well-formed), missing columns, bad timestamps and empty logs.
     """
-    size = check_readable(path)
+    if table:
+        return _read(db, str(path), "table", columns, lifecycle)
+    remote = isinstance(path, str) and "://" in path
+    path = path if remote else Path(path)
+    kind = _kind(path)
     limit = max_log_bytes() if max_bytes is None else max_bytes
-    name = path.name.lower()
-    xes = name.endswith((".xes", ".xes.gz"))
-    worker = start_worker(path, _wanted(columns), limit) if xes else None  # reads while DuckDB
-    import duckdb  # loads
+    if not remote and kind != "xes" and path.is_dir():
+        check_size(path, sum(check_readable(f) for f in path.rglob(f"*.{kind}")), limit)
+    elif not remote:
+        size = check_readable(path)
+        if kind != "xes":
+            check_size(path, size, limit)
+    if kind != "xes":
+        return _read(db, path, kind, columns, lifecycle)
+    worker = start_worker(path, _wanted(columns), limit)  # reads while DuckDB loads
+    local = DuckDBEngine() if db is None or not db.codes else db
+    with _reading(path, local):
+        available = xes_to_table(local.con, path, _wanted(columns), limit, worker)
+        if local is db or db is None:
+            return _ingest(local, path, XES_TABLE, columns, lifecycle, available)
+        copy = _parquet_copy(local, db, available)
+    return _read(db, copy, "parquet", columns, lifecycle, named=path)
 
-    if con is None:
-        con = connect()
-    con.execute("SET TimeZone = 'UTC'")
+
+def _parquet_copy(local: DuckDBEngine, db: Engine, columns: list[str]) -> Path:
+    """The XES events read into `local` (their `columns` with a value) as a Parquet file for
+    the engine `db`, which cannot read them where they are (Spark; local mode, as the file is
+    on this machine), in a temporary folder removed with `db`."""
+    folder = tempfile.mkdtemp(prefix="journeyctl-xes-")
+    weakref.finalize(db, shutil.rmtree, folder, ignore_errors=True)
+    target = Path(folder) / "events.parquet"
+    names = ", ".join(sql_ident(c) for c in columns)
+    local.run(f"COPY (SELECT {names} FROM {XES_TABLE}) TO {sql_literal(str(target))}")
+    return target
+
+
+def _kind(path: Path | str) -> str:
+    """csv, parquet or xes, by the name's suffix (a folder: by the files it holds; a URI
+    without a suffix: a folder of Parquet files)."""
+    name = str(path).lower().rstrip("/")
+    if name.endswith((".xes", ".xes.gz")):
+        return "xes"
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    if name.endswith((".csv", ".csv.gz", ".tsv", ".txt")):
+        return "csv"
+    if not isinstance(path, Path):  # a URI with no file suffix: a data lake's folder
+        return "parquet"
+    if path.is_dir():
+        if any(path.rglob("*.parquet")):
+            return "parquet"
+        if any(path.rglob("*.csv")):
+            return "csv"
+        raise InputError(f"{path}: a folder with no .parquet or .csv files")
+    raise RequestError(
+        f"{path}: unknown log format; use .csv, .parquet, .xes, .xes.gz or a folder of "
+        ".parquet or .csv files"
+    )
+
+
+def _read(db, path, kind: str, columns: Columns, lifecycle: str, named=None) -> EventLog:
+    """`_ingest` the log at `path` of `kind` into `db` (default: DuckDB), its errors named
+    after `named` (default: `path`)."""
+    db = db or DuckDBEngine()
+    with _reading(named or path, db):
+        return _ingest(db, named or path, db.source(path, kind), columns, lifecycle)
+
+
+@contextmanager
+def _reading(path, db: Engine):
+    """Turn the engine's and the file system's errors while reading `path` into InputError."""
+    import duckdb
+
     try:
-        if xes:
-            available = xes_to_table(con, path, _wanted(columns), limit, worker)
-            return _ingest(con, path, XES_TABLE, columns, lifecycle, available)
-        if name.endswith((".parquet", ".pq")):
-            check_size(path, size, limit)
-            source = f"read_parquet({sql_literal(str(path))})"
-            return _ingest(con, path, source, columns, lifecycle)
-        if name.endswith((".csv", ".csv.gz", ".tsv", ".txt")):
-            check_size(path, size, limit)
-            return _ingest(con, path, _csv_source(path), columns, lifecycle)
-        raise RequestError(f"{path}: unknown log format; use .csv, .parquet, .xes or .xes.gz")
-    except duckdb.Error as exc:
+        yield
+    except (duckdb.Error, *getattr(db, "errors", ())) as exc:
         raise InputError(f"{path}: cannot read: {printable(_first_line(exc))}") from None
     except (EOFError, zlib.error) as exc:  # a gzip file cut short or corrupt
         raise InputError(f"{path}: cannot read: broken gzip data ({exc})") from None
@@ -131,29 +202,23 @@ def read_log(
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def _ingest(
-    con, path: Path, source: str, columns: Columns, lifecycle: str, available=None
-) -> EventLog:
+def _ingest(db, path, source: str, columns: Columns, lifecycle: str, available=None) -> EventLog:
     """Resolve the columns of `source`, load it as `events`, check it, keep the `lifecycle`
     events and build `steps`."""
     types = {}
     if available is None:
-        types = dict(r[:2] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall())
+        types = db.columns(source)
         available = list(types)
-    log = EventLog(con, path, _resolve(columns, available, path))
+    log = EventLog(db, path, _resolve(columns, available, path))
     has_lifecycle = LIFECYCLE in available
     log.offsets, offset = _load(
-        con, source, log.columns, types.get(log.columns.timestamp, "VARCHAR"), has_lifecycle
+        db, source, log.columns, types.get(log.columns.timestamp, "VARCHAR"), has_lifecycle
     )
     _check(log, source, offset)
     if has_lifecycle:
         _keep_lifecycle(log, lifecycle)
     _build_steps(log)
     return log
-
-
-def _csv_source(path: Path) -> str:
-    return f"read_csv({sql_literal(str(path))}, header = true, all_varchar = true)"
 
 
 def _first_line(exc: Exception) -> str:
@@ -194,7 +259,7 @@ row instead of 16); a column with more is held as text."""
 
 
 def _load(
-    con, source: str, cols: Columns, ts_type: str, lifecycle: bool = False
+    db, source: str, cols: Columns, ts_type: str, lifecycle: bool = False
 ) -> tuple[tuple[str, ...], str]:
     """Create `events` from `source`: timestamps in UTC, repeated text as small codes; returns
     the log's UTC offsets, sorted, and the SQL of a row's offset (`_check` looks for the first
@@ -205,7 +270,8 @@ def _load(
     one. A first pass over `source` finds the distinct activities, channels, screens, personas
     and UTC offsets, so that `events` holds each text as an ENUM of its sorted values (sorted as
     text, so ORDER BY is unchanged) and stays small enough for memory, and holds no offsets.
-    The file order is the table's `rowid` (DuckDB keeps insertion order); `row` = rowid + 1.
+    Codes only where the engine has them (DuckDB). The file order is the table's `rowid` on
+    DuckDB (which keeps insertion order), the source's row column on Spark (see spark).
     With `lifecycle`, the `lifecycle:transition` column is kept too, in lower case, as
     `lifecycle`.
     """
@@ -223,7 +289,7 @@ def _load(
     exprs = {r: text(r) for r in ("activity", "channel", "screen", "persona") if getattr(cols, r)}
     if lifecycle:
         exprs["lifecycle"] = f"nullif(lower(trim(CAST({sql_ident(LIFECYCLE)} AS VARCHAR))), '')"
-    values = _distinct(con, source, exprs, {"utc_offset": offset})
+    values = _distinct(db, source, exprs if db.codes else {}, {"utc_offset": offset})
     kinds = {
         name: f"ENUM({', '.join(sql_literal(v) for v in vs)})"
         for name, vs in values.items()
@@ -233,19 +299,20 @@ def _load(
     def coded(name: str, expr: str) -> str:
         return f"CAST({expr} AS {kinds[name]}) AS {name}" if name in kinds else f"{expr} AS {name}"
 
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE events AS
-        SELECT {text("case")} AS case_id, {coded("activity", text("activity"))},
+    row = "" if db.codes else f", {db.row()}"  # DuckDB numbers rows itself
+    db.create(
+        "events",
+        f"""SELECT {text("case")} AS case_id, {coded("activity", text("activity"))},
                {ts} AS ts,
                {coded("channel", text("channel"))}, {coded("screen", text("screen"))},
                {coded("persona", text("persona"))}
-               {", " + coded("lifecycle", exprs["lifecycle"]) if lifecycle else ""}
-        FROM {source}"""
+               {", " + coded("lifecycle", exprs["lifecycle"]) if lifecycle else ""}{row}
+        FROM {source}""",
     )
     return tuple(values["utc_offset"]), offset
 
 
-def _distinct(con, source: str, coded: dict[str, str], every: dict[str, str]) -> dict[str, list]:
+def _distinct(db, source: str, coded: dict[str, str], every: dict[str, str]) -> dict[str, list]:
     """Name to the sorted distinct non-NULL values over `source` of each expression of `coded`
     (none when more than MAX_CODES) and of `every`, in one pass: the distinct combinations
     first (one hash table, few rows), then each column's values among them."""
@@ -256,21 +323,21 @@ def _distinct(con, source: str, coded: dict[str, str], every: dict[str, str]) ->
         + [values[n] for n in every]
     )
     combos = ", ".join(f"{e} AS {n}" for n, e in (coded | every).items())
-    found = con.execute(f"SELECT {lists} FROM (SELECT DISTINCT {combos} FROM {source})").fetchone()
+    found = db.one(f"SELECT {lists} FROM (SELECT DISTINCT {combos} FROM {source})")
     return {name: vs or [] for name, vs in zip(names, found, strict=True)}
 
 
 def _check(log: EventLog, source: str, offset: str) -> None:
     """Refuse empty logs and rows without case, activity or a readable timestamp; warn of
     mixed time zones (the first row with no offset found in `source` by `offset`, its SQL)."""
-    con, path = log.con, log.path
-    n, no_case, no_activity, bad_ts = con.execute(
-        """SELECT count(*),
-               min(rowid) FILTER (WHERE case_id IS NULL OR case_id = ''),
-               min(rowid) FILTER (WHERE activity IS NULL OR activity = ''),
-               min(rowid) FILTER (WHERE ts IS NULL)
+    db, path = log.db, log.path
+    n, no_case, no_activity, bad_ts = db.one(
+        f"""SELECT count(*),
+               min({db.row()} - 1) FILTER (WHERE case_id IS NULL OR case_id = ''),
+               min({db.row()} - 1) FILTER (WHERE activity IS NULL OR activity = ''),
+               min({db.row()} - 1) FILTER (WHERE ts IS NULL)
         FROM events"""
-    ).fetchone()
+    )
     if n == 0:
         raise InputError(f"{path}: the log has no events")
     for role, bad in (("case", no_case), ("activity", no_activity)):
@@ -280,12 +347,10 @@ def _check(log: EventLog, source: str, offset: str) -> None:
             )
     if bad_ts is not None:
         column = log.columns.timestamp
-        (value,) = con.execute(
-            f"SELECT CAST({sql_ident(column)} AS VARCHAR) FROM {source} LIMIT 1 OFFSET {bad_ts}"
-        ).fetchone()
+        value = db.source_value(source, f"CAST({sql_ident(column)} AS VARCHAR)", bad_ts)
         where = f"row {bad_ts + 1}"
         if source == XES_TABLE:
-            where = xes_place(con, bad_ts + 1)
+            where = xes_place(db.con, bad_ts + 1)
         if not value:
             raise InputError(
                 f"{path}: {where} has no timestamp (column {column!r}); every event needs one"
@@ -295,10 +360,10 @@ def _check(log: EventLog, source: str, offset: str) -> None:
             "use ISO 8601, e.g. 2026-01-31T09:30:00+01:00"
         )
     if "" in log.offsets and len(log.offsets) > 1:
-        (naive,) = con.execute(  # rows numbered as read: the file's order
-            f"""SELECT min(i) FROM (SELECT row_number() OVER () - 1 AS i, {offset} AS o
+        (naive,) = db.one(  # rows numbered as read: the file's order
+            f"""SELECT min(i) FROM (SELECT {db.source_index()} AS i, {offset} AS o
             FROM {source}) WHERE o = ''"""
-        ).fetchone()
+        )
         log.warnings.append(
             f"mixed time zones: some timestamps have a UTC offset, others (first at row "
             f"{naive + 1}) have none and are taken as UTC"
@@ -309,13 +374,12 @@ def _keep_lifecycle(log: EventLog, kept: str) -> None:
     """Keep the events of lifecycle value `kept` (and those with none) when the log holds
     several values, else every event; drop the column. Rows are then numbered among the events
     kept, so the out-of-order warning names the case only."""
-    con, path = log.con, log.path
-    values = con.execute(
+    db, path = log.db, log.path
+    values = db.rows(
         """SELECT CAST(lifecycle AS VARCHAR) AS v, count(*)::BIGINT AS n FROM events
-        WHERE lifecycle IS NOT NULL GROUP BY ALL ORDER BY n DESC, v"""
-    ).fetchall()
+        WHERE lifecycle IS NOT NULL GROUP BY 1 ORDER BY n DESC, v"""
+    )
     if len(values) < 2:
-        con.execute("ALTER TABLE events DROP COLUMN lifecycle")
         return
     shown = listing([f"{v} ({n:,})" for v, n in values])
     if kept != "all" and kept not in dict(values):
@@ -328,18 +392,15 @@ def _keep_lifecycle(log: EventLog, kept: str) -> None:
     keep = "TRUE"
     if kept != "all":
         keep = f"lifecycle IS NULL OR CAST(lifecycle AS VARCHAR) = {sql_literal(kept)}"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE events AS
-        SELECT * EXCLUDE (lifecycle) FROM events WHERE {keep} ORDER BY rowid"""
-    )
+    db.create("events", f"SELECT * EXCLUDE (lifecycle) FROM events WHERE {keep}")
 
 
 def _build_steps(log: EventLog) -> None:
     """Build `steps` and warn of cases whose events stand out of time order in the file."""
     from journeyctl.eventlog.queries import build_steps, out_of_order
 
-    build_steps(log.con)
-    late = out_of_order(log.con)
+    build_steps(log.db)
+    late = out_of_order(log.db)
     if late.cases:
         where = "" if log.lifecycle and log.lifecycle.left_out else f" at row {late.row}"
         log.warnings.append(

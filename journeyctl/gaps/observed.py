@@ -9,12 +9,12 @@ no gap.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from journeyctl.core.findings import Severity
 from journeyctl.core.model import EXIT, JourneyMap
+from journeyctl.eventlog.engine import LogSource
 from journeyctl.eventlog.overlay import FDR, Move, Overlay, Test, compare_log, listed_shares
-from journeyctl.eventlog.readers import Columns, read_log
+from journeyctl.eventlog.readers import Columns, open_log
 from journeyctl.gaps.model import Evidence, Gap, GapType
 
 FAMILY = "observed"
@@ -115,14 +115,14 @@ MOSTLY_OFF = 0.5
 
 def gaps_from_log(
     jmap: JourneyMap,
-    log: Path,
+    log: LogSource,
     mapping: dict[str, str | None] | None = None,
     columns: Columns | None = None,
 ) -> list[Gap]:
-    """Read `log`, compare it with `jmap` (activities named as in `mapping`, see
+    """Read `log` (on its engine), compare it with `jmap` (activities named as in `mapping`, see
     `journeyctl.lint.mapping.load_mapping`) and return its gaps (InputError / RequestError for
     bad input)."""
-    ov = compare_log(read_log(log, columns or Columns()), jmap, mapping)
+    ov = compare_log(open_log(log, columns or Columns()), jmap, mapping)
     return observed_gaps(ov, jmap)
 
 

@@ -236,6 +236,23 @@ def test_without_pyspark_the_install_command_is_named(cli, monkeypatch):
     assert "pip install 'journeyctl[spark]'" in r.err and "Traceback" not in r.err
 
 
+def test_a_named_master_in_a_process_of_its_own_says_nothing_more(cli):
+    """`--spark-master local[1]` in a fresh process: the same stdout and stderr as DuckDB (the
+    JVM's start-up notices and log kept out of stderr)."""
+    shop = EVENTLOG / "shop.csv"
+    duck = cli("discover", shop, "-f", "json")
+    spark = ("--engine", "spark", "--spark-master", "local[1]")
+    r = subprocess.run(
+        [sys.executable, "-m", "journeyctl", "discover", str(shop), "-f", "json", *spark],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert (r.returncode, r.stdout, r.stderr) == (0, duck.out, duck.err)
+    assert "out of time order" in r.stderr
+
+
 def test_without_java_spark_says_what_to_install(tmp_path):
     env = {**os.environ, "JAVA_HOME": str(tmp_path / "no-java")}
     r = subprocess.run(

@@ -138,6 +138,21 @@ def test_a_million_cases_in_a_hive_partitioned_parquet_folder(cli, tmp_path):
     both(cli, "discover", lake, "--compare", MAPS / "treadmill.yaml", "-f", "json")
 
 
+@pytest.mark.parametrize("kind", ["TIMESTAMPTZ", "TIMESTAMP", "DATE"])
+def test_typed_timestamps_in_a_parquet_file(cli, tmp_path, kind):
+    """A Parquet file's instant, naive time or day column is read as it is, alike."""
+    log = tmp_path / "receipt.parquet"
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(
+            f"""COPY (SELECT * REPLACE (CAST("time:timestamp" AS TIMESTAMPTZ)::{kind}
+                                        AS "time:timestamp")
+                      FROM read_csv('{RECEIPT}', all_varchar = true)) TO '{log}'"""
+        )
+    found = both(cli, "discover", log, "-f", "json")
+    assert '"cases": 1434' in found.out
+
+
 def test_ties_keep_file_order_across_partitions_and_files(cli, tmp_path):
     """Events of a case at the same instant keep their file order, however Spark splits the
     file (here into 64 KiB partitions) and across the files of a folder (path order)."""

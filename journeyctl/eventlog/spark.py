@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -67,10 +68,13 @@ class SparkEngine:
         try:
             self.spark = _launch(builder) if local else builder.getOrCreate()
         except Exception as exc:  # pyspark raises its own runtime errors for a JVM not started
-            raise RequestError(
-                f"Spark did not start ({_first_line(exc)}); it needs a Java runtime 17 or "
-                "newer (e.g. apt-get install openjdk-17-jre-headless, or set JAVA_HOME)"
-            ) from None
+            hint = "Spark's own message says why"
+            if not _java():
+                hint = (
+                    "it needs a Java runtime 17 or newer (e.g. apt-get install "
+                    "openjdk-17-jre-headless, or set JAVA_HOME)"
+                )
+            raise RequestError(f"Spark did not start ({_first_line(exc)}); {hint}") from None
         self.spark.conf.set("spark.sql.session.timeZone", "UTC")
         self._cached: dict[str, object] = {}
 
@@ -190,6 +194,12 @@ class SparkEngine:
 
     def source_index(self) -> str:
         return f"{ROW} - 1"
+
+
+def _java() -> bool:
+    """Whether Spark finds a `java` to start: JAVA_HOME's, else one on PATH."""
+    home = os.environ.get("JAVA_HOME")
+    return Path(home, "bin", "java").exists() if home else shutil.which("java") is not None
 
 
 def _launch(builder):

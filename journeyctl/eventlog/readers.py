@@ -289,7 +289,11 @@ def _load(
     exprs = {r: text(r) for r in ("activity", "channel", "screen", "persona") if getattr(cols, r)}
     if lifecycle:
         exprs["lifecycle"] = f"nullif(lower(trim(CAST({sql_ident(LIFECYCLE)} AS VARCHAR))), '')"
-    values = _distinct(db, source, exprs if db.codes else {}, {"utc_offset": offset})
+    coded = exprs if db.codes else {}
+    if coded or offset not in ("'Z'", "''"):
+        values = _distinct(db, source, coded, {"utc_offset": offset})
+    else:  # typed timestamps and no codes: nothing to learn from a pass over the log
+        values = {"utc_offset": [offset.strip("'")]}
     kinds = {
         name: f"ENUM({', '.join(sql_literal(v) for v in vs)})"
         for name, vs in values.items()

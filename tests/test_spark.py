@@ -241,6 +241,8 @@ def test_options_that_need_spark_or_a_log(cli):
     assert r.code == 2 and "give the event log" in r.err
     r = cli("discover", RECEIPT, "--engine", "flink")
     assert r.code == 2 and "unknown engine 'flink'" in r.err
+    r = cli("gaps", MAPS / "treadmill.yaml", "--engine", "spark")
+    assert r.code == 2 and "give --observed or --table" in r.err
 
 
 def test_without_pyspark_the_install_command_is_named(cli, monkeypatch):

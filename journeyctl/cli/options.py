@@ -274,6 +274,8 @@ def log_source(
     if log is None:
         if required:
             raise Refused(f"give the event log: {name}, or --table with --engine spark")
+        if engine != "duckdb" or spark_master is not None:
+            raise Refused(f"--engine {engine} reads an event log: give {name} or --table")
         return None
     from pathlib import Path
 

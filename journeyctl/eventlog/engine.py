@@ -45,6 +45,8 @@ class Engine(Protocol):
     """Whether text may be held as codes (ENUM) and traces packed into integers."""
     case_window: str
     """The window `o` of `successor`, over `steps`-like rows (case_row, pos)."""
+    errors: tuple[type[BaseException], ...]
+    """What the engine raises for a query that fails (an unreadable log, say)."""
 
     def rows(self, sql: str) -> list[tuple]: ...
 
@@ -98,11 +100,14 @@ class DuckDBEngine:
     case_window = "o AS (ORDER BY case_row, pos)"
 
     def __init__(self, con=None):
+        import duckdb
+
         if con is None:
             from journeyctl.eventlog.bounded import connect
 
             con = connect()
         self.con = con
+        self.errors = (duckdb.Error,)
         con.execute("SET TimeZone = 'UTC'")
 
     def rows(self, sql: str) -> list[tuple]:

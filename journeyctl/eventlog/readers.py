@@ -134,10 +134,10 @@ def read_log(
     if kind != "xes":
         return _read(db, path, kind, columns, lifecycle)
     worker = start_worker(path, _wanted(columns), limit)  # reads while DuckDB loads
-    local = DuckDBEngine() if db is None or not db.codes else db
+    local = db if isinstance(db, DuckDBEngine) else DuckDBEngine()
     with _reading(path, local):
         available = xes_to_table(local.con, path, _wanted(columns), limit, worker)
-        if local is db or db is None:
+        if db is None or local is db:
             return _ingest(local, path, XES_TABLE, columns, lifecycle, available)
         copy = _parquet_copy(local, db, available)
     return _read(db, copy, "parquet", columns, lifecycle, named=path)
@@ -190,11 +190,9 @@ def _read(db, path, kind: str, columns: Columns, lifecycle: str, named=None) -> 
 @contextmanager
 def _reading(path, db: Engine):
     """Turn the engine's and the file system's errors while reading `path` into InputError."""
-    import duckdb
-
     try:
         yield
-    except (duckdb.Error, *getattr(db, "errors", ())) as exc:
+    except db.errors as exc:
         raise InputError(f"{path}: cannot read: {printable(_first_line(exc))}") from None
     except (EOFError, zlib.error) as exc:  # a gzip file cut short or corrupt
         raise InputError(f"{path}: cannot read: broken gzip data ({exc})") from None
@@ -376,8 +374,9 @@ def _check(log: EventLog, source: str, offset: str) -> None:
 
 def _keep_lifecycle(log: EventLog, kept: str) -> None:
     """Keep the events of lifecycle value `kept` (and those with none) when the log holds
-    several values, else every event; drop the column. Rows are then numbered among the events
-    kept, so the out-of-order warning names the case only."""
+    several values (and drop the column), else every event. DuckDB then numbers rows among the
+    events kept (Spark keeps their file rows), so the out-of-order warning names the case
+    only."""
     db, path = log.db, log.path
     values = db.rows(
         """SELECT CAST(lifecycle AS VARCHAR) AS v, count(*)::BIGINT AS n FROM events

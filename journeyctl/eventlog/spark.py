@@ -46,6 +46,7 @@ class SparkEngine:
 
     def __init__(self, master: str | None = None):
         try:
+            from pyspark.errors import PySparkException
             from pyspark.sql import SparkSession
         except ImportError:
             raise RequestError(f"--engine spark needs pyspark: {INSTALL}") from None
@@ -77,12 +78,7 @@ class SparkEngine:
             raise RequestError(f"Spark did not start ({_first_line(exc)}); {hint}") from None
         self.spark.conf.set("spark.sql.session.timeZone", "UTC")
         self._cached: dict[str, object] = {}
-
-    @property
-    def errors(self) -> tuple[type[BaseException], ...]:
-        from pyspark.errors import PySparkException
-
-        return (PySparkException,)
+        self.errors = (PySparkException,)
 
     def rows(self, sql: str) -> list[tuple]:
         return [tuple(r) for r in self.spark.sql(to_spark(sql)).collect()]

@@ -148,6 +148,23 @@ def test_the_byte_limit_applies_to_plain_logs_and_is_checked(tmp_path, monkeypat
     fail_clearly(run_limited("discover", "log.csv", cwd=tmp_path), "JOURNEYCTL_MAX_LOG_BYTES")
 
 
+def test_the_byte_limit_counts_a_folders_files_together(tmp_path, monkeypatch):
+    """Each file under the limit, the folder over it: refused; the files it does not read
+    (not .csv beside .csv files) are not counted."""
+    folder = tmp_path / "logs"
+    (folder / "day=1").mkdir(parents=True)
+    (folder / "day=2").mkdir()
+    for day in (1, 2):
+        (folder / f"day={day}" / "part.csv").write_text(HEADER + "c1,a,2026-01-01\n" * 40)
+    (folder / "notes.txt").write_text("x" * 5000)
+    monkeypatch.setenv("JOURNEYCTL_MAX_LOG_BYTES", "1K")
+    fail_clearly(run_limited("discover", "logs", cwd=tmp_path), "logs: more than 1,024 bytes")
+    monkeypatch.setenv("JOURNEYCTL_MAX_LOG_BYTES", "2K")
+    r = run_limited("discover", "logs", "-f", "json", cwd=tmp_path)
+    assert r.code == 0, r.err
+    assert '"events": 80' in r.out
+
+
 def test_a_killed_xes_read_leaves_no_temporary_file(tmp_path, monkeypatch):
     monkeypatch.setenv("JOURNEYCTL_MAX_LOG_BYTES", "100G")
     (tmp_path / "big.xes.gz").write_bytes(gzip_bomb(XES_HEAD, EVENT, 1 << 30))

@@ -218,17 +218,11 @@ CONFIG = typer.Option(
 )
 
 
-def _engines() -> tuple[str, ...]:
-    from journeyctl.eventlog.engine import ENGINES
-
-    return ENGINES
-
-
 # Where an event log is aggregated (discover, gaps --observed, calibrate); see log_source.
 ENGINE = typer.Option(
     "duckdb",
     "--engine",
-    click_type=Choice("engine", _engines),
+    click_type=Choice("engine", lambda: _library("eventlog.engine:ENGINES")),
     help="Aggregate the log on duckdb (this machine, the default) or spark "
     "(pip install 'journeyctl[spark]').",
 )

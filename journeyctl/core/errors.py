@@ -37,3 +37,10 @@ class InvalidMapError(JourneyctlError):
         self.findings = findings
         n = sum(1 for f in findings if f.severity.name == "ERROR")
         super().__init__(f"the map has {n} validation error(s); run `journeyctl validate` for all")
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of what `exc` says (an engine's message can run to a query plan), or its
+    type's name when it says nothing."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -82,8 +82,9 @@ class Engine(Protocol):
         """SQL for `expr` of the next step of the same case, over the window `o`
         (`WINDOW {case_window}`); NULL at a case's last step."""
 
-    def source(self, path: Path | str, kind: str) -> str:
-        """A relation over the log at `path` of `kind` (csv, parquet, table), in file order."""
+    def source(self, path: Path | str, kind: str, folder: bool = False) -> str:
+        """A relation over the log at `path` of `kind` (csv, parquet, table), in file order;
+        a `folder`: its `*.{kind}` files at any depth, in path order."""
 
     def source_value(self, source: str, column: str, index: int) -> object:
         """`column` of the row of `source` at 0-based file position `index`."""
@@ -169,16 +170,12 @@ class DuckDBEngine:
         # partitions) spills and runs 15 times slower on 18 M events
         return f"CASE WHEN lead(case_row) OVER o = case_row THEN lead({expr}) OVER o END"
 
-    def source(self, path: Path | str, kind: str) -> str:
-        text = sql_literal(str(path))
+    def source(self, path: Path | str, kind: str, folder: bool = False) -> str:
+        files = Path(path) / "**" / f"*.{kind}" if folder else path
         if kind == "parquet":
-            if Path(path).is_dir():
-                return f"read_parquet({sql_literal(str(Path(path) / '**' / '*.parquet'))})"
-            return f"read_parquet({text})"
+            return f"read_parquet({sql_literal(str(files))})"
         if kind == "csv":
-            if Path(path).is_dir():
-                text = sql_literal(str(Path(path) / "**" / "*.csv"))
-            return f"read_csv({text}, header = true, all_varchar = true)"
+            return f"read_csv({sql_literal(str(files))}, header = true, all_varchar = true)"
         raise ValueError(kind)
 
     def source_value(self, source: str, column: str, index: int) -> object:

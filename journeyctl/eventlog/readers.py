@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from journeyctl.core.errors import InputError, RequestError
+from journeyctl.core.errors import InputError, RequestError, first_line
 from journeyctl.core.escape import listing, printable, sql_ident, sql_literal
 from journeyctl.core.files import check_readable
 from journeyctl.eventlog.bounded import check_size, max_log_bytes
@@ -123,16 +123,16 @@ def read_log(
         return _read(db, str(path), "table", columns, lifecycle)
     remote = isinstance(path, str) and "://" in path
     path = path if remote else Path(path)
-    kind = _kind(path)
+    kind, folder = _kind(path)
     limit = max_log_bytes() if max_bytes is None else max_bytes
-    if not remote and kind != "xes" and path.is_dir():
+    if folder and not remote:
         check_size(path, sum(check_readable(f) for f in path.rglob(f"*.{kind}")), limit)
     elif not remote:
         size = check_readable(path)
         if kind != "xes":
             check_size(path, size, limit)
     if kind != "xes":
-        return _read(db, path, kind, columns, lifecycle)
+        return _read(db, path, kind, columns, lifecycle, folder)
     worker = start_worker(path, _wanted(columns), limit)  # reads while DuckDB loads
     local = db if isinstance(db, DuckDBEngine) else DuckDBEngine()
     with _reading(path, local):
@@ -155,36 +155,42 @@ def _parquet_copy(local: DuckDBEngine, db: Engine, columns: list[str]) -> Path:
     return target
 
 
-def _kind(path: Path | str) -> str:
-    """csv, parquet or xes, by the name's suffix (a folder: by the files it holds; a URI
-    without a suffix: a folder of Parquet files)."""
+_SUFFIXES = {
+    "xes": (".xes", ".xes.gz"),
+    "parquet": (".parquet", ".pq"),
+    "csv": (".csv", ".csv.gz", ".tsv", ".txt"),
+}
+
+
+def _kind(path: Path | str) -> tuple[str, bool]:
+    """(csv, parquet or xes; whether `path` is a folder of such files): by the name's suffix,
+    a local folder by the files it holds when its name does not say, a URI without a suffix
+    as a data lake's folder of Parquet files."""
     name = str(path).lower().rstrip("/")
-    if name.endswith((".xes", ".xes.gz")):
-        return "xes"
-    if name.endswith((".parquet", ".pq")):
-        return "parquet"
-    if name.endswith((".csv", ".csv.gz", ".tsv", ".txt")):
-        return "csv"
-    if not isinstance(path, Path):  # a URI with no file suffix: a data lake's folder
-        return "parquet"
-    if path.is_dir():
-        if any(path.rglob("*.parquet")):
-            return "parquet"
-        if any(path.rglob("*.csv")):
-            return "csv"
-        raise InputError(f"{path}: a folder with no .parquet or .csv files")
+    by_name = next((k for k, ends in _SUFFIXES.items() if name.endswith(ends)), None)
+    if isinstance(path, Path) and by_name != "xes" and path.is_dir():
+        for kind in (by_name,) if by_name else ("parquet", "csv"):
+            if any(path.rglob(f"*.{kind}")):
+                return kind, True
+        raise InputError(f"{path}: a folder with no .{by_name or 'parquet or .csv'} files")
+    if by_name:
+        return by_name, False
+    if not isinstance(path, Path):
+        return "parquet", True
     raise RequestError(
         f"{path}: unknown log format; use .csv, .parquet, .xes, .xes.gz or a folder of "
         ".parquet or .csv files"
     )
 
 
-def _read(db, path, kind: str, columns: Columns, lifecycle: str, named=None) -> EventLog:
-    """`_ingest` the log at `path` of `kind` into `db` (default: DuckDB), its errors named
-    after `named` (default: `path`)."""
+def _read(
+    db, path, kind: str, columns: Columns, lifecycle: str, folder: bool = False, named=None
+) -> EventLog:
+    """`_ingest` the log at `path` of `kind` (a `folder` of such files) into `db` (default:
+    DuckDB), its errors named after `named` (default: `path`)."""
     db = db or DuckDBEngine()
     with _reading(named or path, db):
-        return _ingest(db, named or path, db.source(path, kind), columns, lifecycle)
+        return _ingest(db, named or path, db.source(path, kind, folder), columns, lifecycle)
 
 
 @contextmanager
@@ -193,7 +199,7 @@ def _reading(path, db: Engine):
     try:
         yield
     except db.errors as exc:
-        raise InputError(f"{path}: cannot read: {printable(_first_line(exc))}") from None
+        raise InputError(f"{path}: cannot read: {printable(first_line(exc))}") from None
     except (EOFError, zlib.error) as exc:  # a gzip file cut short or corrupt
         raise InputError(f"{path}: cannot read: broken gzip data ({exc})") from None
     except OSError as exc:
@@ -217,10 +223,6 @@ def _ingest(db, path, source: str, columns: Columns, lifecycle: str, available=N
         _keep_lifecycle(log, lifecycle)
     _build_steps(log)
     return log
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _wanted(columns: Columns) -> set[str]:

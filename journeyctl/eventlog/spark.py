@@ -16,13 +16,11 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from journeyctl.core.errors import RequestError
+from journeyctl.core.errors import RequestError, first_line
 from journeyctl.core.escape import sql_literal
 from journeyctl.eventlog.dialect import to_spark
 
 INSTALL = "pip install 'journeyctl[spark]'"
-SUFFIXES = (".parquet", ".pq", ".csv", ".csv.gz", ".tsv", ".txt")
-"""The names of log files (see readers); any other path is a folder of them."""
 ROW = "_journeyctl_row"
 """The column holding a row's 1-based file position, in a source and in `events`."""
 _INDEX_BITS = 33
@@ -75,7 +73,7 @@ class SparkEngine:
                     "it needs a Java runtime 17 or newer (e.g. apt-get install "
                     "openjdk-17-jre-headless, or set JAVA_HOME)"
                 )
-            raise RequestError(f"Spark did not start ({_first_line(exc)}); {hint}") from None
+            raise RequestError(f"Spark did not start ({first_line(exc)}); {hint}") from None
         self.spark.conf.set("spark.sql.session.timeZone", "UTC")
         self._cached: dict[str, object] = {}
         self.errors = (PySparkException,)
@@ -139,7 +137,7 @@ class SparkEngine:
     def successor(self, expr: str) -> str:
         return f"lead({expr}) OVER o"
 
-    def source(self, path: Path | str, kind: str) -> str:
+    def source(self, path: Path | str, kind: str, folder: bool = False) -> str:
         """Register the log as the view `log_source` with its rows' file positions (ROW)."""
         from pyspark.sql import functions as F
 
@@ -149,14 +147,14 @@ class SparkEngine:
         if kind == "table":
             frame = self.spark.table(str(path))
         else:
-            if not str(path).lower().rstrip("/").endswith(SUFFIXES):  # a folder: the files
-                read = read.option("pathGlobFilter", f"*.{kind}")  # DuckDB's glob takes
+            if folder:  # the files DuckDB's glob takes
+                read = read.option("pathGlobFilter", f"*.{kind}")
             if kind == "parquet":
                 frame = read.parquet(str(path))
             else:
-                options = {"header": True, "escape": '"', **_csv_dialect(path)}
+                options = {"header": True, "escape": '"', **_csv_dialect(path, folder)}
                 frame = read.options(**options).csv(str(path))
-        if kind != "table" or "_metadata" in _hidden(frame):
+        if kind != "table" or _has_file_paths(frame):
             file = F.col("_metadata.file_path")
         else:
             file = F.lit("")
@@ -210,7 +208,7 @@ def _launch(builder):
         return builder.getOrCreate()
     except Exception as exc:
         lines = Path(log).read_text(errors="replace").strip().splitlines()[-5:]
-        raise RuntimeError(f"{_first_line(exc)}: {' / '.join(lines)}") from None
+        raise RuntimeError(f"{first_line(exc)}: {' / '.join(lines)}") from None
     finally:
         os.dup2(saved, 2)
         os.close(saved)
@@ -228,24 +226,21 @@ def _literal(value) -> str:
     return sql_literal(str(value))
 
 
-def _hidden(frame) -> set[str]:
+def _has_file_paths(frame) -> bool:
+    """Whether the rows of `frame` (a table of the catalogue) know the file they come from."""
     try:
         frame.select("_metadata.file_path")
     except Exception:
-        return set()
-    return {"_metadata"}
+        return False
+    return True
 
 
-def _csv_dialect(path: Path | str) -> dict[str, str]:
-    """The separator and quote of a local CSV file, as DuckDB's sniffer finds them (Spark has
-    no sniffer); a comma and a double quote elsewhere."""
-    local = Path(path)
-    if "://" in str(path) or not local.exists():
+def _csv_dialect(path: Path | str, folder: bool) -> dict[str, str]:
+    """The separator and quote of a local CSV file (a `folder`'s first in path order), as
+    DuckDB's sniffer finds them (Spark has no sniffer); a comma and a double quote elsewhere."""
+    if not isinstance(path, Path):
         return {}
-    if local.is_dir():
-        local = next(iter(sorted(local.rglob("*.csv"))), None)
-        if local is None:
-            return {}
+    local = min(path.rglob("*.csv")) if folder else path
     import duckdb
 
     with duckdb.connect() as con:
@@ -253,8 +248,3 @@ def _csv_dialect(path: Path | str) -> dict[str, str]:
             f"SELECT Delimiter, Quote FROM sniff_csv({sql_literal(str(local))})"
         ).fetchone()
     return {"sep": sep, "quote": quote if len(quote) == 1 else '"'}  # else '(empty)'
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from journeyctl.core.errors import InputError, RequestError
+from journeyctl.core.errors import InputError, RequestError, first_line
 from journeyctl.core.escape import sql_literal
 from journeyctl.core.files import atomic_writer
 from journeyctl.core.model import JourneyMap
@@ -210,8 +210,7 @@ def event_log(path: Path, jmap: JourneyMap, force: bool) -> Iterator[EventLog]:
             except duckdb.OutOfMemoryException:
                 raise MemoryError from None
             except duckdb.Error as exc:
-                reason = str(exc).strip().splitlines()[0]
-                raise InputError(f"{path}: cannot write: {reason}") from None
+                raise InputError(f"{path}: cannot write: {first_line(exc)}") from None
             except RuntimeError as exc:  # the Python client's word for Ctrl-C during a query
                 if str(exc) == "Query interrupted":
                     raise KeyboardInterrupt from None

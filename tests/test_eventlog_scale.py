@@ -100,7 +100,8 @@ def test_the_engine_spills_within_its_memory_limit_outside_the_project(tmp_path,
 
 def test_the_engine_holds_repeated_text_as_codes_and_steps_hold_no_case_text():
     """Activities and channels are ENUM codes, the offsets are gone once checked, and a step
-    names its case by a row number: narrow enough for 18 M events in the memory limit."""
+    names its case by a row number (the log's own columns as codes, absent ones NULL): narrow
+    enough for 18 M events in the memory limit."""
     log = read_log(RECEIPT)
     events = dict(
         log.db.con.execute("SELECT column_name, column_type FROM (DESCRIBE events)").fetchall()
@@ -111,7 +112,9 @@ def test_the_engine_holds_repeated_text_as_codes_and_steps_hold_no_case_text():
     assert events["activity"].startswith("ENUM(") and events["channel"].startswith("ENUM(")
     assert "utc_offset" not in events
     assert steps["case_row"] == steps["row"] == steps["pos"] == "UINTEGER"
-    assert "VARCHAR" not in steps.values() and "next_ts" not in steps
+    assert "case_id" not in steps
+    assert steps["channel"] == events["channel"] and steps["activity"] == events["activity"]
+    assert steps["screen"] == steps["segment"] == "VARCHAR"  # receipt.csv has neither
 
 
 def test_a_column_with_more_values_than_codes_stays_text_with_the_same_report(monkeypatch):
@@ -127,3 +130,33 @@ def test_a_column_with_more_values_than_codes_stays_text_with_the_same_report(mo
     )
     assert kinds["activity"] == "VARCHAR" and kinds["channel"].startswith("ENUM(")
     assert to_json(mixed, facts(mixed)) == to_json(coded, facts(coded))
+
+
+def test_walks_grouped_by_packed_keys_compare_as_one_walk_per_case(cli, tmp_path, monkeypatch):
+    """The comparison reads cases grouped into walks (one per variant of segment, touchpoints,
+    channels and screens): the same report as with one walk per case (Spark's way), on a map's
+    own log (personas, channels, screens; activities renamed) and on receipt.csv against its
+    draft (touchpoints by channel, after the goal: events routed anew)."""
+    from journeyctl.eventlog.overlay import compare_log
+    from journeyctl.lint.load import load_map
+
+    events, draft = tmp_path / "treadmill.csv", tmp_path / "draft.yaml"
+    r = cli("simulate", ROOT / "maps" / "treadmill.yaml", "-n", "3000", "--seed", "5",
+            "--events", events)  # fmt: skip
+    assert r.code == 0, r.err
+    goal = "T10 Determine necessity to stop indication"
+    r = cli("discover", RECEIPT, "--goal", goal, "-o", draft)
+    assert r.code == 0, r.err
+    real_walks = q.walks
+    for log, jmap in ((events, ROOT / "maps" / "treadmill.yaml"), (RECEIPT, draft)):
+        grouped = read_log(log)
+        report = compare_log(grouped, load_map(jmap)).to_json()
+        (walks,) = grouped.db.one("SELECT count(DISTINCT v) FROM msteps_walks")
+        (cases,) = grouped.db.one("SELECT count(DISTINCT case_row) FROM msteps")
+        assert walks < cases / 2  # grouped indeed
+        monkeypatch.setattr(q, "walks", lambda db, steps, **kw: real_walks(db, steps, packed=False))
+        single = read_log(log)
+        assert compare_log(single, load_map(jmap)).to_json() == report
+        (walks,) = single.db.one("SELECT count(DISTINCT v) FROM msteps_walks")
+        assert walks == cases
+        monkeypatch.undo()

@@ -73,6 +73,10 @@ def discover(
         check_writable(output, owned=True, force=force, inputs=inputs)
     columns = Columns(case, activity, timestamp, channel, screen, persona)
     variants = None if format == "json" else top
+    if jmap is not None:
+        from journeyctl.eventlog.overlay import preload_comparison
+
+        preload_comparison()
     elog, found, draft = _read(source, columns, variants, goal, output, lifecycle)
     overlay = _compare(elog, jmap, explicit) if jmap is not None else None
     for warning in elog.warnings:

@@ -360,6 +360,14 @@ def routes(
 _QUALIFIED = re.compile(r"(?P<activity>.+) \((?P<inside>[^()]+)\)")
 
 
+def preload_comparison() -> None:
+    """Start importing what compare_log imports when it runs (the exact solver, scipy.stats),
+    for a caller about to read a log: the imports overlap the engine's reading."""
+    from journeyctl.core.background import preload
+
+    preload("journeyctl.markov.chain", "journeyctl.markov.exact", "scipy.stats")
+
+
 def compare_log(
     log: EventLog, jmap: JourneyMap, explicit: dict[str, str | None] | None = None
 ) -> Overlay:

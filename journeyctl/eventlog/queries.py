@@ -2,8 +2,10 @@
 (DuckDB as written, Spark translated; see engine).
 
 They read `events(case_id, activity, ts, channel, screen, persona)` (see readers) through
-`steps`: each event with its successor in its case, ordered by timestamp, ties by file row, the
-case named by the row of its first event (no text). Results are sorted so that output is
+`steps`: each event with its successor's activity and time in its case, ordered by timestamp,
+ties by file row, the case named by the row of its first event (no text). The comparison with a
+map reads `msteps` (the steps as touchpoints, see project) through its walks: the cases that
+took the same path, counted once (see walks). Results are sorted so that output is
 deterministic. `db` is the engine; `db.row(alias)` is a row's file position in `events`.
 """
 
@@ -20,12 +22,15 @@ SELECT CAST(first_value(row) OVER w AS {int}) AS case_row, activity, ts,
        CAST(row AS {int}) AS row,
        CAST(row_number() OVER w AS {int}) AS pos,
        lead(activity) OVER w AS next_activity,
-       lag(row) OVER w > row AS late
-FROM (SELECT case_id, activity, ts, {row} AS row FROM {events})
+       lead(ts) OVER w AS next_ts,
+       lag(row) OVER w > row AS late,
+       channel, screen, first_value(persona) OVER w AS segment
+FROM (SELECT case_id, activity, ts, {row} AS row, channel, screen, persona FROM {events})
 WINDOW w AS (PARTITION BY case_id ORDER BY ts, row)
 """
 """The step table: a case is its `case_row` (the file row of its first event in time), so the
-table holds no case id text; `late` marks an event that stands after a later one in the file."""
+table holds no case id text; `late` marks an event that stands after a later one in the file;
+`segment` is the persona column of the case's first event."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,13 @@ def build_steps(db, events: str = "events", steps: str = "steps", row: str | Non
     positions are 4-byte integers on DuckDB unless the table has 2**32 rows or more."""
     sql = STEPS_SQL.format(events=events, row=row or db.row(), int=db.int_type(events))
     db.create(steps, sql)
-    db.drop(f"{steps}_variants")
+    forget(db, steps)
+
+
+def forget(db, steps: str) -> None:
+    """Drop what was derived from `steps` (its variants and packed keys), as it changed."""
+    for table in ("variants", "keys", "keys_codes"):
+        db.drop(f"{steps}_{table}")
 
 
 def out_of_order(db, steps: str = "steps", events: str = "events") -> LateEvents:
@@ -124,24 +135,75 @@ MAX_KEYS = 8
 """Packed keys per trace at most (200 steps of 20 activities); longer traces group lists."""
 
 
+@dataclass(frozen=True)
+class Packing:
+    """How `packed_keys` stored each case's sequence: codes of `bits` bits (1-based, in
+    `codes`), `per` positions in each HUGEINT of a key."""
+
+    codes: str
+    bits: int
+    per: int
+
+    def code(self, i: str) -> str:
+        """SQL: the code at 0-based position `i` of a key `key`."""
+        shift = f"CAST({self.bits} * ({i} % {self.per}) AS INTEGER)"
+        return f"((key[{i} // {self.per} + 1] >> {shift}) & {(1 << self.bits) - 1})"
+
+
+WALK_COLUMNS = ("activity", "channel", "screen")
+"""What a step of a walk is (see packed_keys, walks)."""
+
+
+def packed_keys(db, steps: str) -> Packing | None:
+    """`{steps}_keys(segment, len, key, n)` (cached): each case's sequence of WALK_COLUMNS,
+    with its segment, packed exactly into a list of HUGEINTs, grouped, with its cases; DuckDB
+    groups such keys by plain sums, several times faster than ordered lists. The codes number
+    the distinct (activity, channel, screen) of `steps` (NULL a value like any other), in
+    `{steps}_keys_codes`. None (no table) when a trace needs more than MAX_KEYS keys."""
+    table, codes = f"{steps}_keys", f"{steps}_keys_codes"
+    names = ", ".join(WALK_COLUMNS)
+    if not db.exists(codes):
+        db.create(
+            codes,
+            f"""SELECT {names}, CAST(row_number() OVER (ORDER BY {names}) AS HUGEINT) AS code
+            FROM (SELECT DISTINCT {names} FROM {steps})""",
+        )
+    kinds, longest = db.one(f"SELECT count(*), (SELECT max(pos) FROM {steps}) FROM {codes}")
+    bits = max(1, int(kinds).bit_length())
+    per = 126 // bits
+    keys = range(-(-longest // per))
+    if len(keys) > MAX_KEYS:
+        return None
+    if not db.exists(table):
+        sums = ", ".join(
+            f"sum(c.code << CAST({bits} * ((pos - 1) % {per}) AS INTEGER)) "
+            f"FILTER (WHERE (pos - 1) // {per} = {k}) AS k{k}"
+            for k in keys
+        )
+        ks = ", ".join(f"k{k}" for k in keys)
+        on = " AND ".join(f"s.{c} IS NOT DISTINCT FROM c.{c}" for c in WALK_COLUMNS)
+        db.create(
+            table,
+            f"""SELECT segment, len, [{ks}] AS key, count(*)::BIGINT AS n FROM (
+                SELECT segment, count(*) AS len, {sums}
+                FROM {steps} s JOIN {codes} c ON {on} GROUP BY case_row, segment)
+            GROUP BY segment, len, {ks}""",
+        )
+    return Packing(codes, bits, per)
+
+
 def _variant_table(db, steps: str, packed: bool | None = None) -> str:
     """`{steps}_variants(trace, n)`: each distinct activity sequence with its cases (cached).
 
-    On DuckDB a trace is packed exactly into a few HUGEINTs (activity codes of b bits,
-    126 // b positions in each), which DuckDB groups by plain sums, several times faster than
-    ordered lists; when a trace needs more than MAX_KEYS of them (or `packed=False`, or on an
-    engine without such integers), `list(activity ORDER BY pos)`: the same traces.
+    On DuckDB from the packed keys (see packed_keys); when a trace needs more than MAX_KEYS
+    keys (or `packed=False`, or on an engine without such integers),
+    `list(activity ORDER BY pos)`: the same traces.
     """
     table = f"{steps}_variants"
     if db.exists(table):
         return table
-    kinds, longest = db.one(f"SELECT count(DISTINCT activity), max(pos) FROM {steps}")
-    bits = max(1, int(kinds).bit_length())
-    per = 126 // bits
-    keys = range(-(-longest // per))
-    if packed is None:
-        packed = db.codes and len(keys) <= MAX_KEYS
-    if not packed:
+    how = packed_keys(db, steps) if (db.codes if packed is None else packed) else None
+    if how is None:
         db.create(
             table,
             f"""SELECT trace, count(*)::BIGINT AS n FROM (
@@ -151,28 +213,11 @@ def _variant_table(db, steps: str, packed: bool | None = None) -> str:
         )
         return table
     db.create(
-        f"{steps}_codes",
-        f"""SELECT activity, CAST(row_number() OVER (ORDER BY activity) AS HUGEINT) AS code
-        FROM (SELECT DISTINCT activity FROM {steps})""",
-    )
-    sums = ", ".join(
-        f"sum(c.code << CAST({bits} * ((pos - 1) % {per}) AS INTEGER)) "
-        f"FILTER (WHERE (pos - 1) // {per} = {k}) AS k{k}"
-        for k in keys
-    )
-    columns = ", ".join(f"k{k}" for k in keys)
-    db.create(
         table,
-        f"""WITH keys AS (
-            SELECT len, [{columns}] AS key, count(*)::BIGINT AS n FROM (
-                SELECT case_row, count(*) AS len, {sums}
-                FROM {steps} s JOIN {steps}_codes c USING (activity) GROUP BY case_row)
-            GROUP BY len, {columns}),
-        codes AS (SELECT list(activity ORDER BY code) AS names FROM {steps}_codes)
-        SELECT [names[CAST((key[i // {per} + 1] >> CAST({bits} * (i % {per}) AS INTEGER))
-                           & {(1 << bits) - 1} AS INTEGER)]
-                FOR i IN range(len)] AS trace, n
-        FROM keys, codes""",
+        f"""SELECT trace, sum(n)::BIGINT AS n FROM (
+            SELECT [names[CAST({how.code("i")} AS INTEGER)] FOR i IN range(len)] AS trace, n
+            FROM {steps}_keys, (SELECT list(activity ORDER BY code) AS names FROM {how.codes}))
+        GROUP BY trace""",
     )
     return table
 
@@ -192,42 +237,46 @@ def variant_count(db, steps: str = "steps") -> int:
 
 
 def dwell(db, steps: str = "steps") -> list[Dwell]:
-    """Median and 90th percentile of the time to the next event, per activity (the next
-    event's time found here, by the engine's window over a case's steps: `steps` does not
-    hold it, to stay small). The quantiles interpolate linearly between order statistics
-    (as DuckDB's quantile_cont), computed here exactly from the microseconds of the two, so
-    every engine gives the same figures to the last digit."""
+    """Median and 90th percentile of the time to the next event, per activity. The quantiles
+    interpolate linearly between order statistics (as DuckDB's quantile_cont), computed here
+    exactly from the microseconds of the two, so every engine gives the same figures to the
+    last digit. The order statistics are found among the distinct times, each with the run of
+    sorted positions [first, end) it fills: far fewer rows to sort than events."""
     rows = db.rows(
         f"""WITH d AS (
-            SELECT activity, epoch_us(next_ts) - epoch_us(ts) AS us FROM (
-                SELECT CAST(activity AS VARCHAR) AS activity, ts,
-                       {db.successor("ts")} AS next_ts
-                FROM {steps} WINDOW {db.case_window})
-            WHERE next_ts IS NOT NULL),
+            SELECT CAST(activity AS VARCHAR) AS activity, epoch_us(next_ts) - epoch_us(ts) AS us,
+                   count(*) AS c
+            FROM {steps} WHERE next_ts IS NOT NULL GROUP BY 1, 2),
         r AS (
-            SELECT activity, us, row_number() OVER (PARTITION BY activity ORDER BY us) - 1 AS i,
-                   count(*) OVER (PARTITION BY activity) AS n
+            SELECT activity, us, c,
+                   sum(c) OVER (PARTITION BY activity ORDER BY us ROWS UNBOUNDED PRECEDING)
+                       AS upto,
+                   sum(c) OVER (PARTITION BY activity) AS n
             FROM d)
-        SELECT activity, n, i, us FROM r
-        WHERE i IN (floor((n - 1) / 2.0), ceil((n - 1) / 2.0),
-                    floor((n - 1) * 9 / 10.0), ceil((n - 1) * 9 / 10.0))
-        ORDER BY activity, i"""
+        SELECT activity, n::BIGINT, (upto - c)::BIGINT AS first, upto::BIGINT, us FROM r
+        WHERE (upto - c <= ceil((n - 1) / 2.0) AND floor((n - 1) / 2.0) < upto)
+           OR (upto - c <= ceil((n - 1) * 9 / 10.0) AND floor((n - 1) * 9 / 10.0) < upto)
+        ORDER BY activity, first"""
     )
-    found: dict[str, tuple[int, dict[int, int]]] = {}
-    for activity, n, i, us in rows:
-        found.setdefault(activity, (n, {}))[1][i] = us
+    found: dict[str, tuple[int, list[tuple[int, int, int]]]] = {}
+    for activity, n, first, end, us in rows:
+        found.setdefault(activity, (n, []))[1].append((first, end, us))
     return [
-        Dwell(a, n, _quantile(at, n, Fraction(1, 2)), _quantile(at, n, Fraction(9, 10)))
-        for a, (n, at) in found.items()
+        Dwell(a, n, _quantile(runs, n, Fraction(1, 2)), _quantile(runs, n, Fraction(9, 10)))
+        for a, (n, runs) in found.items()
     ]
 
 
-def _quantile(at: dict[int, int], n: int, q: Fraction) -> float:
-    """The `q` quantile of n values, in hours, from its order statistics `at` (0-based index
-    to microseconds): linear interpolation at position (n - 1) q, exact until the division."""
+def _quantile(runs: list[tuple[int, int, int]], n: int, q: Fraction) -> float:
+    """The `q` quantile of n values, in hours, from the `runs` (first, end, microseconds) of
+    sorted positions holding each value: linear interpolation at position (n - 1) q, exact
+    until the division."""
     pos = (n - 1) * q
-    lo, hi = math.floor(pos), math.ceil(pos)
-    return float((at[lo] + (at[hi] - at[lo]) * (pos - lo)) / 3_600_000_000)
+    lo, hi = (
+        next(us for first, end, us in runs if first <= i < end)
+        for i in (math.floor(pos), math.ceil(pos))
+    )
+    return float((lo + (hi - lo) * (pos - math.floor(pos))) / 3_600_000_000)
 
 
 def activity_profile(db, steps: str = "steps") -> list[tuple[str, int, float]]:
@@ -265,7 +314,7 @@ def _texts(values) -> str:
 
 
 def phase_moves(
-    db, goals: list[str], channels: bool, steps: str = "steps", events: str = "events"
+    db, goals: list[str], channels: bool, steps: str = "steps"
 ) -> list[tuple[int, bool, str, str | None, str | None, str | None, int, int]]:
     """Every event's move, grouped: (phase, starts its case, activity, channel, next activity,
     next channel, events, sum of their positions).
@@ -274,10 +323,9 @@ def phase_moves(
     case's last event has no next activity. With `channels`, each event's channel (blank as
     NULL) and its successor's (the engine's window over a case's steps); else NULL.
     """
-    channel, join, nxt = "CAST(NULL AS VARCHAR)", "", "CAST(NULL AS VARCHAR)"
+    channel, nxt = "CAST(NULL AS VARCHAR)", "CAST(NULL AS VARCHAR)"
     if channels:
-        channel = "nullif(trim(CAST(e.channel AS VARCHAR)), '')"
-        join = f"JOIN {events} e ON {db.row('e')} = s.row"
+        channel = "nullif(trim(CAST(s.channel AS VARCHAR)), '')"
         nxt = db.successor("channel")
     return db.rows(
         f"""WITH g AS (
@@ -288,7 +336,7 @@ def phase_moves(
                    CAST(s.next_activity AS VARCHAR) AS next_activity, {channel} AS channel,
                    CASE WHEN g.goal_pos IS NULL OR s.pos < g.goal_pos THEN 0
                         WHEN s.pos = g.goal_pos THEN 1 ELSE 2 END AS phase
-            FROM {steps} s LEFT JOIN g ON g.case_row = s.case_row {join}),
+            FROM {steps} s LEFT JOIN g ON g.case_row = s.case_row),
         n AS (SELECT *, {nxt} AS next_channel FROM s WINDOW {db.case_window})
         SELECT phase, pos = 1 AS starts, activity, channel, next_activity, next_channel,
                count(*)::BIGINT AS n, sum(pos)::BIGINT AS positions
@@ -315,7 +363,8 @@ ENTRY = " entry"
 def project(
     db, mapping: dict[str, str], steps: str = "msteps", routes=(), goals=()
 ) -> list[tuple[str, int]]:
-    """Build `steps` from the events whose activity `mapping` names, as touchpoint ids.
+    """Build `steps` from the events whose activity `mapping` names, as touchpoint ids, and
+    its walks (see walks).
 
     `routes` (activity, channel, screen, after, touchpoint), first match wins, come before
     `mapping`: an event of the activity on `channel` ('': naming none; None: any) and `screen`
@@ -326,38 +375,50 @@ def project(
     anew. Returns the (activity, events) left out, most events first.
     """
     db.drop(steps)
+    ids = sorted({*mapping.values(), *(r[-1] for r in routes if r[-1] is not None)})
+    tp_kind = "VARCHAR"
+    if db.codes and ids:  # touchpoint ids as codes
+        tp_kind = f"ENUM({', '.join(sql_literal(t) for t in ids)})"
     if routes:
-        return _route(db, mapping, steps, routes, goals)
-    kind, tp_kind = "VARCHAR", "VARCHAR"
-    ids = sorted(set(mapping.values()))
-    if db.codes:  # joined on the events' codes, to codes of the touchpoint ids
-        kind = db.columns("events")["activity"]
-        tp_kind = f"ENUM({', '.join(sql_literal(t) for t in ids)})" if ids else "VARCHAR"
+        left_out = _route(db, mapping, steps, routes, goals, tp_kind)
+    else:
+        left_out = _rename(db, mapping, steps, tp_kind)
+    walks(db, steps, renamed=None if left_out or routes else "tp_map")
+    return left_out
+
+
+def _rename(db, mapping: dict[str, str], steps: str, tp_kind: str) -> list[tuple[str, int]]:
+    """`project` by `mapping` alone."""
+    kind = db.columns("steps")["activity"] if db.codes else "VARCHAR"  # joined on codes
     db.values("tp_map", [("activity", kind), ("touchpoint", tp_kind)], sorted(mapping.items()))
     left_out = db.rows(
-        """SELECT CAST(activity AS VARCHAR) AS activity, count(*)::BIGINT AS n FROM events
+        """SELECT CAST(activity AS VARCHAR) AS activity, count(*)::BIGINT AS n FROM steps
         WHERE activity NOT IN (SELECT activity FROM tp_map) GROUP BY 1 ORDER BY n DESC, 1"""
     )
     if left_out:
         db.create(
             "mapped",
-            f"""SELECT e.case_id, m.touchpoint AS activity, e.ts, {db.row("e")} AS row
-            FROM events e JOIN tp_map m ON e.activity = m.activity""",
+            """SELECT s.case_row AS case_id, m.touchpoint AS activity, s.ts, s.row, s.channel,
+                   s.screen, s.segment AS persona
+            FROM steps s JOIN tp_map m ON s.activity = m.activity""",
         )
         build_steps(db, "mapped", steps, row="row")
     else:
         db.view(
             steps,
             """SELECT s.case_row, a.touchpoint AS activity, s.ts, s.row, s.pos,
-                   b.touchpoint AS next_activity, s.late
+                   b.touchpoint AS next_activity, s.next_ts, s.late, s.channel, s.screen,
+                   s.segment
             FROM steps s JOIN tp_map a ON s.activity = a.activity
             LEFT JOIN tp_map b ON s.next_activity = b.activity""",
         )
-        db.drop(f"{steps}_variants")
+        forget(db, steps)
     return left_out
 
 
-def _route(db, mapping: dict[str, str], steps: str, routes, goals) -> list[tuple[str, int]]:
+def _route(
+    db, mapping: dict[str, str], steps: str, routes, goals, tp_kind: str
+) -> list[tuple[str, int]]:
     """`project` by routes: each event's touchpoint is the first route (then `mapping`) that
     matches its activity, channel, screen and side of the case's first goal arrival."""
     rows = [(i, *r) for i, r in enumerate(routes)]
@@ -370,36 +431,39 @@ def _route(db, mapping: dict[str, str], steps: str, routes, goals) -> list[tuple
             ("channel", "VARCHAR"),
             ("screen", "VARCHAR"),
             ("after", "BOOLEAN"),
-            ("touchpoint", "VARCHAR"),
+            ("touchpoint", tp_kind),
         ],
         rows,
     )
     db.create(
         "routed",
         f"""WITH ev AS (
-            SELECT s.case_row, s.pos, s.ts, s.row, CAST(s.activity AS VARCHAR) AS activity,
-                   coalesce(nullif(trim(CAST(e.channel AS VARCHAR)), ''), '') AS channel,
-                   CAST(e.screen AS VARCHAR) AS screen
-            FROM steps s JOIN events e ON {db.row("e")} = s.row),
+            SELECT case_row, pos, ts, row, CAST(activity AS VARCHAR) AS activity,
+                   coalesce(nullif(trim(CAST(channel AS VARCHAR)), ''), '') AS channel_text,
+                   CAST(screen AS VARCHAR) AS screen_text, channel, screen, segment
+            FROM steps),
         hit AS (
-            SELECT ev.case_row, ev.pos, ev.ts, ev.row, ev.activity,
+            SELECT ev.case_row, ev.pos, ev.ts, ev.row, ev.activity, ev.channel, ev.screen,
+                   ev.segment,
                    min({{'r': r.rank, 't': r.touchpoint}}) FILTER (WHERE NOT r.after).t
                        AS before,
                    min({{'r': r.rank, 't': r.touchpoint}}).t AS later
             FROM ev LEFT JOIN tp_route r ON r.activity = ev.activity
-                AND (r.channel IS NULL OR r.channel = ev.channel)
-                AND (r.screen IS NULL OR r.screen = ev.screen)
-            GROUP BY ev.case_row, ev.pos, ev.ts, ev.row, ev.activity),
+                AND (r.channel IS NULL OR r.channel = ev.channel_text)
+                AND (r.screen IS NULL OR r.screen = ev.screen_text)
+            GROUP BY ev.case_row, ev.pos, ev.ts, ev.row, ev.activity, ev.channel, ev.screen,
+                ev.segment),
         cut AS (
             SELECT case_row, min(pos) AS at FROM hit
-            WHERE list_contains({_texts(goals)}, before) GROUP BY case_row)
-        SELECT hit.case_row AS case_id, activity, ts, row,
+            WHERE list_contains({_texts(goals)}, CAST(before AS VARCHAR)) GROUP BY case_row)
+        SELECT hit.case_row AS case_id, activity, ts, row, channel, screen, segment AS persona,
                CASE WHEN pos > cut.at THEN later ELSE before END AS touchpoint
         FROM hit LEFT JOIN cut ON cut.case_row = hit.case_row""",
     )
     db.create(
         "mapped",
-        "SELECT case_id, touchpoint AS activity, ts, row FROM routed WHERE touchpoint IS NOT NULL",
+        """SELECT case_id, touchpoint AS activity, ts, row, channel, screen, persona
+        FROM routed WHERE touchpoint IS NOT NULL""",
     )
     build_steps(db, "mapped", steps, row="row")
     return db.rows(
@@ -408,45 +472,88 @@ def _route(db, mapping: dict[str, str], steps: str, routes, goals) -> list[tuple
     )
 
 
+def walks(
+    db, steps: str = "msteps", packed: bool | None = None, renamed: str | None = None
+) -> None:
+    """Create `{steps}_walks(v, n, segment, pos, activity, next_activity, channel, screen)`:
+    the steps the comparison counts, each of a walk `v` that `n` cases took alike (the same
+    segment, touchpoints, channels and screens in the same order).
+
+    On DuckDB the cases are grouped by their packed keys (see packed_keys), so that the
+    comparison reads one walk per variant; `renamed` (a table activity → touchpoint) says that
+    `steps` is the table `steps` with its activities renamed, so its keys serve. On other
+    engines, with `packed=False`, or when traces are too long to pack or hardly repeat, a walk
+    is a case (`n` = 1): the same figures.
+    """
+    table = f"{steps}_walks"
+    source = "steps" if renamed else steps
+    how = packed_keys(db, source) if (db.codes if packed is None else packed) else None
+    if how is not None and packed is None:
+        variants, cases = db.one(f"SELECT count(*), sum(n) FROM {source}_keys")
+        if variants * 2 > cases:  # mostly one case a walk: grouping would not pay
+            how = None
+    if how is None:
+        db.view(
+            table,
+            f"""SELECT case_row AS v, CAST(1 AS BIGINT) AS n, segment, pos, activity,
+                   next_activity, channel, screen
+            FROM {steps}""",
+        )
+        return
+    codes = how.codes
+    if renamed:
+        codes = f"""(SELECT c.code, m.touchpoint AS activity, c.channel, c.screen
+            FROM {how.codes} c JOIN {renamed} m USING (activity))"""
+    db.create(
+        table,
+        f"""WITH k AS (SELECT row_number() OVER () AS v, * FROM {source}_keys),
+        p AS (SELECT v, n, segment, i, CAST({how.code("i")} AS HUGEINT) AS code
+              FROM k, range(len) r(i))
+        SELECT v, n, segment, CAST(i + 1 AS INTEGER) AS pos, c.activity,
+               lead(c.activity) OVER (PARTITION BY v ORDER BY i) AS next_activity,
+               c.channel, c.screen
+        FROM p JOIN {codes} c USING (code)""",
+    )
+
+
 def case_outcomes(
     db, designed: list[tuple[str, str]], goals: list[str], ends: list[str], steps: str = "msteps"
 ) -> list[tuple[str | None, str, bool, bool, int]]:
     """(segment, last touchpoint, reached a goal, follows the map, cases), grouped.
 
-    A case's segment is the persona column of its first event (found in `events` by row). It
-    follows the map when its first touchpoint is an entry and every move is in `designed`
-    ((ENTRY, first) and (a, b), with b = `exit` for the case's end; a case may end at a goal);
-    a case is judged up to its first arrival at one of `ends` (goals where the map's walks
-    end). One join with `designed`, one aggregate per case.
+    A case follows the map when its first touchpoint is an entry and every move is in
+    `designed` ((ENTRY, first) and (a, b), with b = `exit` for the case's end; a case may end
+    at a goal); a case is judged up to its first arrival at one of `ends` (goals where the
+    map's walks end). One join with `designed`, one aggregate per walk (see walks).
     """
     db.values("designed", [("source", "VARCHAR"), ("target", "VARCHAR")], designed)
     db.values("goals", [("touchpoint", "VARCHAR")], [(g,) for g in goals])
     return db.rows(
         f"""WITH moves AS (
-            SELECT s.case_row, s.pos, CAST(s.activity AS VARCHAR) AS activity,
+            SELECT s.v, s.n, s.segment, s.pos, CAST(s.activity AS VARCHAR) AS activity,
                    s.next_activity, g.touchpoint IS NOT NULL AS is_goal,
                    list_contains({_texts(ends)}, CAST(s.activity AS VARCHAR)) AS is_end,
                    d.source IS NOT NULL OR (g.touchpoint IS NOT NULL AND s.next_activity IS NULL)
                        AS designed,
                    s.pos > 1 OR e.source IS NOT NULL AS entry_ok
-            FROM {steps} s
-            LEFT JOIN goals g ON s.activity = g.touchpoint
-            LEFT JOIN designed d
-                ON d.source = s.activity AND d.target = coalesce(s.next_activity, 'exit')
-            LEFT JOIN designed e ON s.pos = 1 AND e.source = '{ENTRY}' AND e.target = s.activity),
+            FROM {steps}_walks s
+            LEFT JOIN goals g ON CAST(s.activity AS VARCHAR) = g.touchpoint
+            LEFT JOIN designed d ON d.source = CAST(s.activity AS VARCHAR)
+                AND d.target = coalesce(CAST(s.next_activity AS VARCHAR), 'exit')
+            LEFT JOIN designed e ON s.pos = 1 AND e.source = '{ENTRY}'
+                AND e.target = CAST(s.activity AS VARCHAR)),
         cases AS (
-            SELECT case_row,
+            SELECT v, n, segment,
                    min(activity) FILTER (WHERE next_activity IS NULL) AS last,
                    min(pos) FILTER (WHERE is_goal) AS goal_pos,
                    min(pos) FILTER (WHERE is_end) AS end_pos,
                    min(pos) FILTER (WHERE NOT designed) AS bad_pos,
                    bool_and(entry_ok) AS entry_ok
-            FROM moves GROUP BY case_row)
-        SELECT CAST(e.persona AS VARCHAR) AS segment, last, goal_pos IS NOT NULL AS reached,
+            FROM moves GROUP BY v, n, segment)
+        SELECT CAST(segment AS VARCHAR) AS segment, last, goal_pos IS NOT NULL AS reached,
                entry_ok AND (bad_pos IS NULL OR bad_pos >= end_pos) AS follows,
-               count(*)::BIGINT AS n
-        FROM cases c JOIN events e ON {db.row("e")} = c.case_row
-        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"""
+               sum(n)::BIGINT AS n
+        FROM cases GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"""
     )
 
 
@@ -454,18 +561,18 @@ def segment_moves(db, steps: str = "msteps") -> list[tuple[str | None, str, str,
     """(segment, source, target, moves, cases) of every move: (ENTRY, first) for a case's
     start, (a, b) for each step and (last, 'exit') for its end; `cases` counts the distinct
     cases taking it. The segment is the persona column of the case's first event. Sorted.
-    Moves are counted per case first, so that distinct cases are rows and a case's segment is
-    looked up once per distinct move it makes."""
+    Moves are counted per walk first (see walks), so that distinct cases are its rows."""
     return db.rows(
-        f"""WITH per_case AS (
-            SELECT case_row, CAST(activity AS VARCHAR) AS activity,
-                   CAST(next_activity AS VARCHAR) AS next_activity, count(*) AS n,
+        f"""WITH per_walk AS (
+            SELECT v, n, CAST(segment AS VARCHAR) AS persona,
+                   CAST(activity AS VARCHAR) AS activity,
+                   CAST(next_activity AS VARCHAR) AS next_activity, count(*) AS k,
                    bool_or(pos = 1) AS starts
-            FROM {steps} GROUP BY 1, 2, 3),
+            FROM {steps}_walks GROUP BY 1, 2, 3, 4, 5),
         seg AS (
-            SELECT CAST(e.persona AS VARCHAR) AS persona, p.activity, p.next_activity,
-                   sum(n) AS n, count(*) AS cases, count(*) FILTER (WHERE starts) AS starts
-            FROM per_case p JOIN events e ON {db.row("e")} = p.case_row GROUP BY 1, 2, 3)
+            SELECT persona, activity, next_activity, sum(k * n) AS n, sum(n) AS cases,
+                   sum(CASE WHEN starts THEN n ELSE 0 END) AS starts
+            FROM per_walk GROUP BY 1, 2, 3)
         SELECT persona, activity, coalesce(next_activity, 'exit') AS target, n::BIGINT AS n,
                cases::BIGINT AS cases
         FROM seg
@@ -478,26 +585,24 @@ def segment_moves(db, steps: str = "msteps") -> list[tuple[str | None, str, str,
 
 
 def stage_mix(
-    db, column: str, stage_of: dict[str, str], steps: str = "msteps", events: str = "events"
+    db, column: str, stage_of: dict[str, str], steps: str = "msteps"
 ) -> list[tuple[str | None, str, str, int, int, int]]:
     """(segment, stage, value, events, sum of y², sum of y·n) of `column` (channel or screen)
     over the events of the touchpoints `stage_of` names, per stage: y is a case's events of the
     stage with the value, n its events of the stage with any (blank values left out); the sums
-    run over the cases, whose segment is the persona column of their first event. Sorted."""
+    run over the cases (each walk's figures times its cases, see walks). Sorted."""
     db.values(
         "tp_stage", [("touchpoint", "VARCHAR"), ("stage", "VARCHAR")], sorted(stage_of.items())
     )
     return db.rows(
         f"""WITH y AS (
-            SELECT s.case_row, t.stage, nullif(trim(CAST(e.{column} AS VARCHAR)), '') AS value,
-                   count(*)::BIGINT AS y
-            FROM {steps} s JOIN tp_stage t ON t.touchpoint = s.activity
-            JOIN {events} e ON {db.row("e")} = s.row
-            GROUP BY 1, 2, 3 HAVING value IS NOT NULL),
-        n AS (SELECT case_row, stage, sum(y) AS n FROM y GROUP BY 1, 2)
-        SELECT CAST(p.persona AS VARCHAR) AS segment, y.stage, y.value, sum(y)::BIGINT AS n,
-               sum(y * y)::BIGINT AS y2, sum(y * n)::BIGINT AS yn
-        FROM y JOIN n ON n.case_row = y.case_row AND n.stage = y.stage
-        JOIN {events} p ON {db.row("p")} = y.case_row
+            SELECT s.v, s.n AS w, CAST(s.segment AS VARCHAR) AS segment, t.stage,
+                   nullif(trim(CAST(s.{column} AS VARCHAR)), '') AS value, count(*)::BIGINT AS y
+            FROM {steps}_walks s JOIN tp_stage t ON t.touchpoint = CAST(s.activity AS VARCHAR)
+            GROUP BY 1, 2, 3, 4, 5 HAVING value IS NOT NULL),
+        n AS (SELECT v, stage, sum(y) AS n FROM y GROUP BY 1, 2)
+        SELECT segment, y.stage, y.value, sum(y * w)::BIGINT AS n,
+               sum(y * y * w)::BIGINT AS y2, sum(y * n * w)::BIGINT AS yn
+        FROM y JOIN n ON n.v = y.v AND n.stage = y.stage
         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3, 4, 5, 6"""
     )

@@ -44,7 +44,7 @@ LIFECYCLES = ("complete", "start", "all")
 
 _OFFSET = """CASE
     WHEN length({t}) <= 10 THEN ''
-    WHEN right({t}, 1) IN ('Z', 'z') THEN 'Z'
+    WHEN ends_with({t}, 'Z') OR ends_with({t}, 'z') THEN 'Z'
     WHEN left(right({t}, 6), 1) IN ('+', '-') AND left(right({t}, 3), 1) = ':' THEN right({t}, 6)
     WHEN left(right({t}, 5), 1) IN ('+', '-') THEN right({t}, 5)
     WHEN left(right({t}, 3), 1) IN ('+', '-') THEN right({t}, 3)

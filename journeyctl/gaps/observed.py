@@ -13,7 +13,15 @@ from collections.abc import Iterator
 from journeyctl.core.findings import Severity
 from journeyctl.core.model import EXIT, JourneyMap
 from journeyctl.eventlog.engine import LogSource
-from journeyctl.eventlog.overlay import FDR, Move, Overlay, Test, compare_log, listed_shares
+from journeyctl.eventlog.overlay import (
+    FDR,
+    Move,
+    Overlay,
+    Test,
+    compare_log,
+    listed_shares,
+    preload_comparison,
+)
 from journeyctl.eventlog.readers import Columns, open_log
 from journeyctl.gaps.model import Evidence, Gap, GapType
 
@@ -122,6 +130,7 @@ def gaps_from_log(
     """Read `log` (on its engine), compare it with `jmap` (activities named as in `mapping`, see
     `journeyctl.lint.mapping.load_mapping`) and return its gaps (InputError / RequestError for
     bad input)."""
+    preload_comparison()
     ov = compare_log(open_log(log, columns or Columns()), jmap, mapping)
     return observed_gaps(ov, jmap)
 

@@ -20,3 +20,14 @@ def test_preload_imports_and_leaves_errors_to_the_caller(monkeypatch):
     preload("no_such_module_here", "colorsys").result(timeout=10)  # raises nothing
     assert "colorsys" in sys.modules
     assert "no_such_module_here" not in sys.modules
+
+
+def test_no_preload_under_an_address_space_limit(monkeypatch):
+    """With `ulimit -v`, imports are not run beside the engine's work (their mappings and the
+    engine's at once could cross the limit): preload does nothing."""
+    import resource
+
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (1 << 30, resource.RLIM_INFINITY))
+    preload("colorsys").result(timeout=10)
+    assert "colorsys" not in sys.modules

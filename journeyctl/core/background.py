@@ -4,6 +4,7 @@ releases the GIL) or does other work, so that the two overlap instead of adding 
 from __future__ import annotations
 
 import importlib
+import resource
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -31,7 +32,13 @@ def start(fn: Callable[..., T], *args) -> Future[T]:
 def preload(*modules: str) -> Future[None]:
     """Start importing `modules` in the background. An import of one of them elsewhere waits
     for this one (Python's per-module import lock): no second copy, no partial module. Errors
-    are left for that import to raise."""
+    are left for that import to raise. Not under an address-space limit (`ulimit -v`), where
+    the imports' mappings and the engine's at once could cross it: there the modules are
+    imported where they are used, one thing at a time."""
+    if resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY:
+        done: Future[None] = Future()
+        done.set_result(None)
+        return done
     return start(_import, *modules)
 
 

@@ -96,8 +96,8 @@ def summary(db, steps: str = "steps", events: str = "events") -> Summary:
     )
     channels = db.rows(
         f"""SELECT channel, n
-        FROM (SELECT CAST(channel AS VARCHAR) AS channel, count(*)::BIGINT AS n
-              FROM {events} GROUP BY ALL)
+        FROM (SELECT CAST(channel AS VARCHAR) AS channel, n
+              FROM (SELECT channel, count(*)::BIGINT AS n FROM {events} GROUP BY ALL))
         WHERE channel IS NOT NULL AND trim(channel) <> '' ORDER BY n DESC, channel"""
     )
     return Summary(cases, n, activities, _iso(first), _iso(last), tuple(channels))
@@ -110,24 +110,29 @@ def _iso(ts) -> str:
 def directly_follows(db, steps: str = "steps") -> list[tuple[str, str, int]]:
     """(activity, next activity, count) for every directly-follows pair, sorted."""
     return db.rows(
-        f"""SELECT CAST(activity AS VARCHAR), CAST(next_activity AS VARCHAR), count(*)::BIGINT
-        FROM {steps} WHERE next_activity IS NOT NULL GROUP BY ALL ORDER BY 1, 2"""
+        f"""SELECT CAST(activity AS VARCHAR), CAST(next_activity AS VARCHAR), n FROM (
+            SELECT activity, next_activity, count(*)::BIGINT AS n FROM {steps}
+            WHERE next_activity IS NOT NULL GROUP BY ALL)
+        ORDER BY 1, 2"""
     )
 
 
 def start_counts(db, steps: str = "steps") -> list[tuple[str, int]]:
     """(activity, cases starting with it), sorted by activity."""
     return db.rows(
-        f"""SELECT CAST(activity AS VARCHAR), count(*)::BIGINT FROM {steps} WHERE pos = 1
-        GROUP BY ALL ORDER BY 1"""
+        f"""SELECT CAST(activity AS VARCHAR), n FROM (
+            SELECT activity, count(*)::BIGINT AS n FROM {steps} WHERE pos = 1 GROUP BY ALL)
+        ORDER BY 1"""
     )
 
 
 def end_counts(db, steps: str = "steps") -> list[tuple[str, int]]:
     """(activity, cases ending with it), sorted by activity."""
     return db.rows(
-        f"""SELECT CAST(activity AS VARCHAR), count(*)::BIGINT FROM {steps}
-        WHERE next_activity IS NULL GROUP BY ALL ORDER BY 1"""
+        f"""SELECT CAST(activity AS VARCHAR), n FROM (
+            SELECT activity, count(*)::BIGINT AS n FROM {steps} WHERE next_activity IS NULL
+            GROUP BY ALL)
+        ORDER BY 1"""
     )
 
 
@@ -282,8 +287,9 @@ def _quantile(runs: list[tuple[int, int, int]], n: int, q: Fraction) -> float:
 def activity_profile(db, steps: str = "steps") -> list[tuple[str, int, float]]:
     """(activity, events, mean position in its case), earliest on average first."""
     return db.rows(
-        f"""SELECT CAST(activity AS VARCHAR) AS activity, count(*)::BIGINT, avg(pos)
-        FROM {steps} GROUP BY 1 ORDER BY avg(pos), activity"""
+        f"""SELECT CAST(activity AS VARCHAR) AS activity, n, mean FROM (
+            SELECT activity, count(*)::BIGINT AS n, avg(pos) AS mean FROM {steps} GROUP BY 1)
+        ORDER BY mean, activity"""
     )
 
 
@@ -291,10 +297,9 @@ def values_by_activity(db, column: str, events: str = "events") -> dict[str, lis
     """Activity to the values of `column` seen with it, most frequent first."""
     rows = db.rows(
         f"""SELECT activity, list(value ORDER BY n DESC, value) FROM (
-            SELECT CAST(activity AS VARCHAR) AS activity, CAST({column} AS VARCHAR) AS value,
-                   count(*) AS n
-            FROM {events} WHERE {column} IS NOT NULL AND trim(CAST({column} AS VARCHAR)) <> ''
-            GROUP BY ALL)
+            SELECT CAST(activity AS VARCHAR) AS activity, CAST({column} AS VARCHAR) AS value, n
+            FROM (SELECT activity, {column}, count(*) AS n FROM {events} GROUP BY ALL)
+            WHERE {column} IS NOT NULL AND trim(CAST({column} AS VARCHAR)) <> '')
         GROUP BY activity ORDER BY activity"""
     )
     return {a: list(v) for a, v in rows}
@@ -303,8 +308,9 @@ def values_by_activity(db, column: str, events: str = "events") -> dict[str, lis
 def reach_counts(db, steps: str = "steps") -> list[tuple[str, int]]:
     """(activity, cases with at least one event of it), most cases first, then by activity."""
     return db.rows(
-        f"""SELECT CAST(activity AS VARCHAR) AS activity, count(DISTINCT case_row)::BIGINT AS n
-        FROM {steps} GROUP BY 1 ORDER BY n DESC, activity"""
+        f"""SELECT CAST(activity AS VARCHAR) AS activity, n FROM (
+            SELECT activity, count(DISTINCT case_row)::BIGINT AS n FROM {steps} GROUP BY 1)
+        ORDER BY n DESC, activity"""
     )
 
 
@@ -348,7 +354,8 @@ def distinct_values(db, column: str, events: str = "events") -> list[tuple[str, 
     """Values of `column` with their number of cases, most cases first."""
     return db.rows(
         f"""SELECT value, count(*)::BIGINT AS n FROM (
-            SELECT DISTINCT case_id, CAST({column} AS VARCHAR) AS value FROM {events}
+            SELECT CAST({column} AS VARCHAR) AS value
+            FROM (SELECT DISTINCT case_id, {column} FROM {events})
             WHERE {column} IS NOT NULL AND trim(CAST({column} AS VARCHAR)) <> '')
         GROUP BY ALL ORDER BY n DESC, value"""
     )

@@ -79,6 +79,26 @@ def test_mapping_file_wins_and_is_checked(cli, tmp_path):
     assert "activity name: touchpoint id" in r.err
 
 
+def test_routes_that_match_no_event_leave_nothing_to_compare(cli, tmp_path):
+    """Every activity routed by a channel no event has: no case is compared, every event is
+    listed as left out, and each command still reports (no internal error)."""
+    mapping = tmp_path / "m.yaml"
+    activities = ["Video ad", "ad", "buy", "cart", "newsletter", "product", "search"]
+    mapping.write_text(
+        "".join(f"{a}:\n  - {{channel: Nowhere, touchpoint: ad}}\n" for a in activities)
+    )
+    r = cli("discover", SHOP_LOG, "--compare", SHOP_MAP, "--mapping", mapping, "-f", "json")
+    assert r.code == 0, r.err
+    cmp = json.loads(r.out)["compare"]
+    assert cmp["cases"] == 0 and cmp["fit"] == [] and cmp["dwell"] == []
+    assert sum(u["events"] for u in cmp["unmapped"]) == 20  # every event of shop.csv
+    assert {m["observed"] for m in cmp["moves"]} == {0}
+    r = cli("gaps", SHOP_MAP, "--observed", SHOP_LOG, "--mapping", mapping, "-f", "json")
+    assert r.code == 0, r.err
+    r = cli("calibrate", SHOP_MAP, SHOP_LOG, "--mapping", mapping, "-f", "json")
+    assert r.code == 0, r.err
+
+
 def test_compare_text_report(cli):
     r = cli("discover", SHOP_LOG, "--compare", SHOP_MAP)
     assert r.code == 0, r.err

@@ -164,7 +164,8 @@ def packed_keys(db, steps: str) -> Packing | None:
     with its segment, packed exactly into a list of HUGEINTs, grouped, with its cases; DuckDB
     groups such keys by plain sums, several times faster than ordered lists. The codes number
     the distinct (activity, channel, screen) of `steps` (NULL a value like any other), in
-    `{steps}_keys_codes`. None (no table) when a trace needs more than MAX_KEYS keys."""
+    `{steps}_keys_codes`. None (no table) when a trace needs more than MAX_KEYS keys, or when
+    `steps` is empty."""
     table, codes = f"{steps}_keys", f"{steps}_keys_codes"
     names = ", ".join(WALK_COLUMNS)
     if not db.exists(codes):
@@ -174,6 +175,8 @@ def packed_keys(db, steps: str) -> Packing | None:
             FROM (SELECT DISTINCT {names} FROM {steps})""",
         )
     kinds, longest = db.one(f"SELECT count(*), (SELECT max(pos) FROM {steps}) FROM {codes}")
+    if longest is None:  # no steps: every event left out by a mapping
+        return None
     bits = max(1, int(kinds).bit_length())
     per = 126 // bits
     keys = range(-(-longest // per))

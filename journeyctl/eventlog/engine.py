@@ -2,8 +2,8 @@
 
 The queries (see queries, readers) are written once, in DuckDB's SQL; an engine runs them as
 they are (DuckDB) or translated (Spark, see dialect). Where the engines must differ in the
-plan rather than the meaning (a file row's number, the window that finds a case's next step),
-the engine gives the SQL fragment, so each query still has one definition.
+plan rather than the meaning (a file row's number and its integer type, how a log is read), the
+engine gives the SQL fragment, so each query still has one definition.
 """
 
 from __future__ import annotations
@@ -43,8 +43,6 @@ class Engine(Protocol):
     name: str
     codes: bool
     """Whether text may be held as codes (ENUM) and traces packed into integers."""
-    case_window: str
-    """The window `o` of `successor`, over `steps`-like rows (case_row, pos)."""
     errors: tuple[type[BaseException], ...]
     """What the engine raises for a query that fails (an unreadable log, say)."""
 
@@ -78,10 +76,6 @@ class Engine(Protocol):
     def int_type(self, table: str) -> str:
         """The SQL type of row numbers and positions in a copy of `table`."""
 
-    def successor(self, expr: str) -> str:
-        """SQL for `expr` of the next step of the same case, over the window `o`
-        (`WINDOW {case_window}`); NULL at a case's last step."""
-
     def source(self, path: Path | str, kind: str, folder: bool = False) -> str:
         """A relation over the log at `path` of `kind` (csv, parquet, table), in file order;
         a `folder`: its `*.{kind}` files at any depth, in path order."""
@@ -98,7 +92,6 @@ class DuckDBEngine:
 
     name = "duckdb"
     codes = True
-    case_window = "o AS (ORDER BY case_row, pos)"
 
     def __init__(self, con=None):
         import duckdb
@@ -164,11 +157,6 @@ class DuckDBEngine:
         """4-byte integers unless `table` has 2**32 rows or more."""
         (rows,) = self.one(f"SELECT count(*) FROM {table}")
         return "UINTEGER" if rows < 1 << 32 else "UBIGINT"
-
-    def successor(self, expr: str) -> str:
-        # one sort of all steps by (case, position): a window partitioned by case (millions of
-        # partitions) spills and runs 15 times slower on 18 M events
-        return f"CASE WHEN lead(case_row) OVER o = case_row THEN lead({expr}) OVER o END"
 
     def source(self, path: Path | str, kind: str, folder: bool = False) -> str:
         files = Path(path) / "**" / f"*.{kind}" if folder else path

@@ -330,26 +330,31 @@ def phase_moves(
 
     The phase is 0 before the case's first event of a `goals` activity, 1 at it, 2 after it. A
     case's last event has no next activity. With `channels`, each event's channel (blank as
-    NULL) and its successor's (the engine's window over a case's steps); else NULL.
+    NULL) and its successor's (the step at the next position of its case); else NULL.
     """
-    channel, nxt = "CAST(NULL AS VARCHAR)", "CAST(NULL AS VARCHAR)"
+    channel, nxt, join = "CAST(NULL AS VARCHAR)", "CAST(NULL AS VARCHAR)", ""
     if channels:
-        channel = "nullif(trim(CAST(s.channel AS VARCHAR)), '')"
-        nxt = db.successor("channel")
+        channel, nxt = "s.channel", "t.channel"
+        join = f"LEFT JOIN {steps} t ON t.case_row = s.case_row AND t.pos = s.pos + 1"
     return db.rows(
         f"""WITH g AS (
             SELECT case_row, min(pos) AS goal_pos FROM {steps}
             WHERE list_contains({_texts(goals)}, CAST(activity AS VARCHAR)) GROUP BY case_row),
         s AS (
-            SELECT s.case_row, s.pos, CAST(s.activity AS VARCHAR) AS activity,
-                   CAST(s.next_activity AS VARCHAR) AS next_activity, {channel} AS channel,
-                   CASE WHEN g.goal_pos IS NULL OR s.pos < g.goal_pos THEN 0
-                        WHEN s.pos = g.goal_pos THEN 1 ELSE 2 END AS phase
+            SELECT s.*, CASE WHEN g.goal_pos IS NULL OR s.pos < g.goal_pos THEN 0
+                             WHEN s.pos = g.goal_pos THEN 1 ELSE 2 END AS phase
             FROM {steps} s LEFT JOIN g ON g.case_row = s.case_row),
-        n AS (SELECT *, {nxt} AS next_channel FROM s WINDOW {db.case_window})
-        SELECT phase, pos = 1 AS starts, activity, channel, next_activity, next_channel,
-               count(*)::BIGINT AS n, sum(pos)::BIGINT AS positions
-        FROM n GROUP BY ALL ORDER BY ALL"""
+        m AS (
+            SELECT s.phase, s.pos = 1 AS starts, s.activity, {channel} AS channel,
+                   s.next_activity, {nxt} AS next_channel, count(*) AS n,
+                   sum(s.pos) AS positions
+            FROM s {join} GROUP BY ALL)
+        SELECT phase, starts, CAST(activity AS VARCHAR) AS activity,
+               nullif(trim(CAST(channel AS VARCHAR)), '') AS channel,
+               CAST(next_activity AS VARCHAR) AS next_activity,
+               nullif(trim(CAST(next_channel AS VARCHAR)), '') AS next_channel,
+               sum(n)::BIGINT AS n, sum(positions)::BIGINT AS positions
+        FROM m GROUP BY ALL ORDER BY ALL"""
     )
 
 

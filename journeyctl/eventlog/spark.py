@@ -40,7 +40,6 @@ class SparkEngine:
 
     name = "spark"
     codes = False
-    case_window = "o AS (PARTITION BY case_row ORDER BY pos)"
 
     def __init__(self, master: str | None = None):
         try:
@@ -133,9 +132,6 @@ class SparkEngine:
 
     def int_type(self, table: str) -> str:
         return "BIGINT"
-
-    def successor(self, expr: str) -> str:
-        return f"lead({expr}) OVER o"
 
     def source(self, path: Path | str, kind: str, folder: bool = False) -> str:
         """Register the log as the view `log_source` with its rows' file positions (ROW)."""

@@ -63,11 +63,14 @@ def discover(
     from journeyctl.cli.output import stderr
     from journeyctl.core.files import check_writable, write_file
     from journeyctl.eventlog.readers import Columns
-    from journeyctl.lint.mapping import load_mapping
 
     source = options.log_source(log, engine, spark_master, table, required=True)
     jmap = _check(mapping, compare)
-    explicit = load_mapping(mapping, jmap) if mapping else None  # refused before the log is read
+    explicit = None
+    if mapping:  # refused before the log is read
+        from journeyctl.lint.mapping import load_mapping
+
+        explicit = load_mapping(mapping, jmap)
     inputs = (source.local, mapping, *(jmap.files if jmap else ()))
     if output is not None:  # refused before the log is read
         check_writable(output, owned=True, force=force, inputs=inputs)

@@ -80,6 +80,12 @@ class Engine(Protocol):
         """A relation over the log at `path` of `kind` (csv, parquet, table), in file order;
         a `folder`: its `*.{kind}` files at any depth, in path order."""
 
+    def timed_source(
+        self, path: Path | str, kind: str, folder: bool, column: str, form: str
+    ) -> str | None:
+        """`source`, with the reader parsing `column` as a TIMESTAMP of exactly the strptime
+        format `form` and failing on any other text; None if the engine's reader cannot."""
+
     def source_value(self, source: str, column: str, index: int) -> object:
         """`column` of the row of `source` at 0-based file position `index`."""
 
@@ -159,11 +165,26 @@ class DuckDBEngine:
         return "UINTEGER" if rows < 1 << 32 else "UBIGINT"
 
     def source(self, path: Path | str, kind: str, folder: bool = False) -> str:
-        files = Path(path) / "**" / f"*.{kind}" if folder else path
+        return self._source(path, kind, folder)
+
+    def timed_source(
+        self, path: Path | str, kind: str, folder: bool, column: str, form: str
+    ) -> str | None:
+        if kind != "csv":
+            return None
+        types = f"{{{sql_literal(column)}: 'TIMESTAMP'}}"
+        return self._source(
+            path, kind, folder, f", types = {types}, timestampformat = {sql_literal(form)}"
+        )
+
+    @staticmethod
+    def _source(path: Path | str, kind: str, folder: bool, options: str = "") -> str:
+        """DuckDB's reader of `kind` over `path` (a `folder`), CSV with more `options`."""
+        files = sql_literal(str(Path(path) / "**" / f"*.{kind}" if folder else path))
         if kind == "parquet":
-            return f"read_parquet({sql_literal(str(files))})"
+            return f"read_parquet({files})"
         if kind == "csv":
-            return f"read_csv({sql_literal(str(files))}, header = true, all_varchar = true)"
+            return f"read_csv({files}, header = true, all_varchar = true{options})"
         raise ValueError(kind)
 
     def source_value(self, source: str, column: str, index: int) -> object:

@@ -178,6 +178,11 @@ class SparkEngine:
         self._register("log_source", numbered)
         return "log_source"
 
+    def timed_source(
+        self, path: Path | str, kind: str, folder: bool, column: str, form: str
+    ) -> str | None:
+        return None  # Spark's CSV reader parses timestamps leniently: the queries parse them
+
     def source_value(self, source: str, column: str, index: int) -> object:
         row = self.one(f"SELECT {column} FROM {source} WHERE {ROW} = {int(index) + 1}")
         return row[0] if row else None

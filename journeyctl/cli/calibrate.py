@@ -161,9 +161,9 @@ def _report(cal, format: str) -> None:
     if format == "json":
         import json
 
+        doc = json.dumps(cal.to_json(), indent=2, sort_keys=True, ensure_ascii=False)
         with machine_output(None) as out:
-            json.dump(cal.to_json(), out, indent=2, sort_keys=True, ensure_ascii=False)
-            out.write("\n")
+            out.write(doc + "\n")
         return
     from journeyctl.eventlog.calibrate import print_calibration
 

@@ -153,8 +153,7 @@ def _report(format: str, elog, found, top: int, overlay) -> None:
         if overlay is not None:
             report["compare"] = overlay.to_json()
         with machine_output(None) as out:
-            json.dump(report, out, indent=2, sort_keys=True, ensure_ascii=False)
-            out.write("\n")
+            out.write(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         return
     console = stdout()
     _print_report(console, elog, found, top)

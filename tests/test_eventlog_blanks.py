@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 HEADER = "case_id,persona,touchpoint,stage,channel,screen,timestamp\n"
 
 
@@ -14,17 +16,18 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_blank_channel_screen_and_persona_cells_are_no_values(cli, tmp_path):
-    """A blank cell (read as NULL) is no channel, screen or persona: the log is read, the
-    channels counted are those named (counted by hand below), and the draft's touchpoint whose
-    events name no channel gets `unknown`."""
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_blank_channel_screen_and_persona_cells_are_no_values(cli, tmp_path, blank):
+    """A blank cell (read as NULL) or one of spaces (kept as text) is no channel, screen or
+    persona: the log is read, the channels counted are those named (counted by hand below),
+    and the draft's touchpoint whose events name no channel gets `unknown`."""
     log = write(
         tmp_path / "blanks.csv",
         HEADER
-        + "1,,a,s,,,2026-01-01T10:00:00Z\n"
+        + f"1,{blank},a,s,{blank},{blank},2026-01-01T10:00:00Z\n"
         + "1,p,b,s,web,pc,2026-01-01T11:00:00Z\n"
-        + "2,p,a,s,,pc,2026-01-02T10:00:00Z\n"
-        + "2,,b,s,web,,2026-01-02T11:00:00Z\n",
+        + f"2,p,a,s,{blank},pc,2026-01-02T10:00:00Z\n"
+        + f"2,{blank},b,s,web,{blank},2026-01-02T11:00:00Z\n",
     )
     draft = tmp_path / "draft.yaml"
     r = cli("discover", log, "-f", "json", "-o", draft, "--goal", "b")
@@ -34,6 +37,7 @@ def test_blank_channel_screen_and_persona_cells_are_no_values(cli, tmp_path):
     assert report["dfg"] == [{"source": "a", "target": "b", "count": 2}]
     text = draft.read_text(encoding="utf-8")
     assert "channel: unknown" in text and "channel: web" in text
+    assert "'   '" not in text
 
 
 def test_offsets_are_listed_and_the_first_naive_row_named(cli, tmp_path):

@@ -94,13 +94,25 @@ def summary(db, steps: str = "steps", events: str = "events") -> Summary:
                min(ts), max(ts)
         FROM {steps}"""
     )
-    counts = db.rows(  # blank channels dropped here: a filter in SQL would run on every row
-        f"""SELECT CAST(channel AS VARCHAR) AS channel, n
-        FROM (SELECT channel, count(*)::BIGINT AS n FROM {events} GROUP BY ALL)
-        ORDER BY n DESC, channel"""
+    channels = _named(
+        db.rows(
+            f"""SELECT CAST(channel AS VARCHAR) AS channel, n, {_NAMED.format("channel")}
+            FROM (SELECT channel, count(*)::BIGINT AS n FROM {events} GROUP BY ALL)
+            ORDER BY n DESC, channel"""
+        )
     )
-    channels = tuple((c, n) for c, n in counts if c is not None and c.strip())
-    return Summary(cases, n, activities, _iso(first), _iso(last), channels)
+    return Summary(cases, n, activities, _iso(first), _iso(last), tuple(channels))
+
+
+_NAMED = "trim(CAST({} AS VARCHAR)) <> ''"
+"""SQL: whether a value names something (neither NULL nor blank); see _named."""
+
+
+def _named(rows: list[tuple]) -> list[tuple]:
+    """The `rows` whose last column (`_NAMED` of a grouped value) is true, without it. Blank
+    values are dropped from the groups here: a filter on a grouped column would be pushed
+    below the GROUP BY and run on every event."""
+    return [r[:-1] for r in rows if r[-1]]
 
 
 def _iso(ts) -> str:
@@ -299,13 +311,15 @@ def activity_profile(db, steps: str = "steps") -> list[tuple[str, int, float]]:
 def values_by_activity(db, column: str, events: str = "events") -> dict[str, list[str]]:
     """Activity to the values of `column` seen with it, most frequent first."""
     rows = db.rows(
-        f"""SELECT activity, list(value ORDER BY n DESC, value) FROM (
-            SELECT CAST(activity AS VARCHAR) AS activity, CAST({column} AS VARCHAR) AS value, n
-            FROM (SELECT activity, {column}, count(*) AS n FROM {events} GROUP BY ALL)
-            WHERE {column} IS NOT NULL AND trim(CAST({column} AS VARCHAR)) <> '')
-        GROUP BY activity ORDER BY activity"""
+        f"""SELECT CAST(activity AS VARCHAR) AS activity, CAST({column} AS VARCHAR) AS value,
+               {_NAMED.format(column)}
+        FROM (SELECT activity, {column}, count(*) AS n FROM {events} GROUP BY ALL)
+        ORDER BY activity, n DESC, value"""
     )
-    return {a: list(v) for a, v in rows}
+    values: dict[str, list[str]] = {}
+    for activity, value in _named(rows):
+        values.setdefault(activity, []).append(value)
+    return values
 
 
 def reach_counts(db, steps: str = "steps") -> list[tuple[str, int]]:
@@ -360,12 +374,13 @@ def phase_moves(
 
 def distinct_values(db, column: str, events: str = "events") -> list[tuple[str, int]]:
     """Values of `column` with their number of cases, most cases first."""
-    return db.rows(
-        f"""SELECT value, count(*)::BIGINT AS n FROM (
-            SELECT CAST({column} AS VARCHAR) AS value
-            FROM (SELECT DISTINCT case_id, {column} FROM {events})
-            WHERE {column} IS NOT NULL AND trim(CAST({column} AS VARCHAR)) <> '')
-        GROUP BY ALL ORDER BY n DESC, value"""
+    return _named(
+        db.rows(
+            f"""SELECT CAST({column} AS VARCHAR) AS value, n, {_NAMED.format(column)} FROM (
+                SELECT {column}, count(*)::BIGINT AS n
+                FROM (SELECT DISTINCT case_id, {column} FROM {events}) GROUP BY ALL)
+            ORDER BY n DESC, value"""
+        )
     )
 
 
